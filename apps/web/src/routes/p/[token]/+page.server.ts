@@ -1,0 +1,15 @@
+import { error } from '@sveltejs/kit';
+import { PitboardError } from '@pitboard/server';
+import { pitboard } from '$lib/server/pitboard';
+import type { PageServerLoad } from './$types';
+
+/** Server-rendered from the public view only: nothing internal can reach this page. */
+export const load: PageServerLoad = async ({ params, setHeaders }) => {
+  setHeaders({ 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
+  try {
+    return { view: await pitboard().jobs.publicViewForToken(params.token) };
+  } catch (e) {
+    if (e instanceof PitboardError && e.status === 404) error(404, 'This link is not valid any more. Ask the shop for a new one.');
+    throw e;
+  }
+};

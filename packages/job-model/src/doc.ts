@@ -1,0 +1,117 @@
+/**
+ * The job document's five roots (SPEC S1) and how to read them: `readRaw` keeps everything a
+ * client wrote, for permission checks; `readJob` turns it into typed facts and never throws (S2).
+ */
+import * as Y from 'yjs';
+import { isRecord } from './schema.js';
+import type { ItemFacts, JobFacts, NoteFacts, QcFacts, RawJob, StuckFacts } from './types.js';
+
+export const KNOWN_ROOTS = ['job', 'items', 'notes', 'stuck', 'qc'] as const;
+
+const MAP_ROOTS: readonly string[] = ['job', 'stuck'];
+
+export const jobMap = (doc: Y.Doc): Y.Map<unknown> => doc.getMap('job');
+export const itemsArray = (doc: Y.Doc): Y.Array<unknown> => doc.getArray('items');
+export const notesArray = (doc: Y.Doc): Y.Array<unknown> => doc.getArray('notes');
+export const stuckMap = (doc: Y.Doc): Y.Map<unknown> => doc.getMap('stuck');
+export const qcArray = (doc: Y.Doc): Y.Array<unknown> => doc.getArray('qc');
+
+const toJson = (value: unknown): unknown => (value instanceof Y.AbstractType ? value.toJSON() : value);
+
+/**
+ * A map as a plain object. Not Y.Map#toJSON: it assigns keys, so a client's `__proto__` key
+ * would become the object's prototype, unseen by key-by-key comparison; this defines own keys.
+ */
+const mapJson = (map: Y.Map<unknown>): Record<string, unknown> =>
+  Object.fromEntries([...map.entries()].map(([key, value]) => [key, toJson(value)]));
+
+/** A list entry as JSON; anything but a Y.Map is wrapped so it cannot pass for one (see RawJob). */
+const rawEntry = (entry: unknown): unknown => (entry instanceof Y.Map ? mapJson(entry) : [toJson(entry)]);
+
+/** Everything in the document as plain JSON, unknown roots and keys included. */
+export function readRaw(doc: Y.Doc): RawJob {
+  // Defining the known roots first gives them their types, whatever a client sent.
+  const raw: Omit<RawJob, 'roots' | 'misshapen'> = {
+    job: mapJson(jobMap(doc)),
+    items: itemsArray(doc).toArray().map(rawEntry),
+    notes: notesArray(doc).toArray().map(rawEntry),
+    stuck: mapJson(stuckMap(doc)),
+    qc: qcArray(doc).toArray().map(rawEntry)
+  };
+  const roots: string[] = [];
+  const misshapen: string[] = [];
+  for (const [name, type] of doc.share) {
+    const hasListContent = type._start !== null;
+    const hasKeys = type._map.size > 0;
+    if (hasListContent || hasKeys) roots.push(name);
+    const isKnown = (KNOWN_ROOTS as readonly string[]).includes(name);
+    if (isKnown && (MAP_ROOTS.includes(name) ? hasListContent : hasKeys)) misshapen.push(name);
+  }
+  return { roots, misshapen, ...raw };
+}
+
+export function readJob(doc: Y.Doc): JobFacts {
+  return factsFromRaw(readRaw(doc));
+}
+
+// S2: a missing or mistyped value reads as its empty value; optional fields stay absent.
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+const bool = (v: unknown): boolean => v === true;
+const record = (v: unknown): Record<string, unknown> => (isRecord(v) ? v : {});
+const entries = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.filter(isRecord) : []);
+
+/** Copies the listed keys of `from` that hold strings, leaving the others absent. */
+function optionalStrings<K extends string>(from: Record<string, unknown>, keys: readonly K[]): Partial<Record<K, string>> {
+  const out: Partial<Record<K, string>> = {};
+  for (const key of keys) {
+    const value = from[key];
+    if (typeof value === 'string') out[key] = value;
+  }
+  return out;
+}
+
+/** Typed facts from raw JSON. Total: never throws, whatever `raw` holds (S2). */
+export function factsFromRaw(raw: RawJob): JobFacts {
+  const job = record(raw.job);
+  const stuck = record(raw.stuck);
+  const assigneeId = job.assigneeId;
+  return {
+    id: str(job.id),
+    number: num(job.number),
+    bike: str(job.bike),
+    description: str(job.description),
+    customerId: str(job.customerId),
+    customerName: str(job.customerName),
+    // '' names no one, so it reads like null.
+    assigneeId: typeof assigneeId === 'string' && assigneeId !== '' ? assigneeId : null,
+    createdAt: str(job.createdAt),
+    ...optionalStrings(job, ['assignedAt', 'collectedAt']),
+    items: entries(raw.items).map(
+      (e): ItemFacts => ({ id: str(e.id), title: str(e.title), done: bool(e.done), ...optionalStrings(e, ['doneBy', 'doneAt']) })
+    ),
+    notes: entries(raw.notes).map(
+      (e): NoteFacts => ({
+        id: str(e.id),
+        text: str(e.text),
+        authorId: str(e.authorId),
+        at: str(e.at),
+        // Anything unexpected stays internal, so a malformed note never reaches a customer.
+        visibility: e.visibility === 'customer' ? 'customer' : 'internal'
+      })
+    ),
+    stuck:
+      Object.keys(stuck).length === 0
+        ? null
+        : ({
+            open: bool(stuck.open),
+            reason: str(stuck.reason),
+            reportedBy: str(stuck.reportedBy),
+            reportedAt: str(stuck.reportedAt),
+            ...optionalStrings(stuck, ['resolution', 'resolvedBy', 'resolvedAt'])
+          } satisfies StuckFacts),
+    qc: entries(raw.qc).map(
+      (e): QcFacts => ({ pass: bool(e.pass), by: str(e.by), at: str(e.at), ...optionalStrings(e, ['note', 'itemsSig']) })
+    )
+  };
+}

@@ -1,0 +1,24 @@
+/** @pitboard/job-model — the repair job as a Yjs document (see SPEC.md for the numbered rules). */
+export * from './types.js';
+export { JobModelError } from './errors.js';
+export { KNOWN_ROOTS, factsFromRaw, itemsArray, jobMap, notesArray, qcArray, readJob, readRaw, stuckMap } from './doc.js';
+export { LIMITS } from './schema.js';
+export {
+  addItem,
+  addNote,
+  assignMechanic,
+  createJob,
+  markCollected,
+  newId,
+  recordQc,
+  removeItem,
+  reportStuck,
+  resolveStuck,
+  setItemDone,
+  updateDetails,
+  type NewJobInit
+} from './ops.js';
+export { deriveStatus, isQcFresh, itemsSignature, progressOf } from './status.js';
+export { canOpenJob, checkChange } from './permissions.js';
+export { deriveEvents, isEventMoot } from './events.js';
+export { publicView } from './view.js';

@@ -1,0 +1,139 @@
+/**
+ * May this actor make this change (SPEC P1–P8)? The server runs `checkChange` on every incoming
+ * update, comparing the raw document before and after it, so whatever a tampered client
+ * writes — unknown keys and roots included — is seen and judged.
+ */
+import { KNOWN_ROOTS } from './doc.js';
+import { LIMITS, NOTE_FIELDS, TICK_FIELDS, entryViolations, fieldViolations, isRecord, shapeViolations } from './schema.js';
+import type { Actor, RawJob, Violation } from './types.js';
+
+/** Every violation of P1–P7 in going from `before` to `after`; empty means allowed. */
+export function checkChange(actor: Actor, before: RawJob, after: RawJob): Violation[] {
+  const violations = rootViolations(after);
+  switch (actor.role) {
+    case 'manager':
+      return [...violations, ...shapeViolations(after)];
+    case 'mechanic':
+      return [...violations, ...mechanicViolations(actor.id, before, after)];
+    default:
+      // P7: customers — and any role this code does not know — change nothing.
+      return [
+        ...violations,
+        ...KNOWN_ROOTS.filter((root) => !sameValue(before[root], after[root])).map((root) => ({
+          path: root,
+          reason: 'a customer may change nothing (P7)'
+        }))
+      ];
+  }
+}
+
+/** P8: may this actor open the job's document? Whoever may open it may also write (within P1–P7). */
+export function canOpenJob(actor: Actor, assigneeId: string | null): 'write' | false {
+  if (actor.role === 'manager') return 'write';
+  if (actor.role === 'mechanic' && assigneeId === actor.id) return 'write';
+  return false;
+}
+
+/** P1: content only in the five roots, each of its own kind. */
+function rootViolations(after: RawJob): Violation[] {
+  const known: readonly string[] = KNOWN_ROOTS;
+  return [
+    ...after.roots.filter((name) => !known.includes(name)).map((path) => ({ path, reason: 'not a root of a job (P1)' })),
+    ...after.misshapen.map((path) => ({ path, reason: 'holds content of the wrong kind (P1)' }))
+  ];
+}
+
+/** P3–P6, for the assigned mechanic. */
+function mechanicViolations(me: string, before: RawJob, after: RawJob): Violation[] {
+  return [
+    ...changedKeys(before.job, after.job).map((key) => ({ path: `job.${key}`, reason: 'only a manager changes the job (P3)' })),
+    ...(sameValue(before.qc, after.qc) ? [] : [{ path: 'qc', reason: 'only a manager records quality checks (P3)' }]),
+    ...itemViolations(me, before.items, after.items),
+    ...noteViolations(me, before.notes, after.notes),
+    ...stuckViolations(me, before.stuck, after.stuck)
+  ];
+}
+
+/** P4: same items, same order, same ids and titles; only the tick fields change. */
+function itemViolations(me: string, before: unknown[], after: unknown[]): Violation[] {
+  if (before.length !== after.length) return [{ path: 'items', reason: 'only a manager adds or removes items (P4)' }];
+  return after.flatMap((item, i) => tickViolations(me, `items[${i}]`, before[i], item));
+}
+
+function tickViolations(me: string, path: string, before: unknown, after: unknown): Violation[] {
+  if (!isRecord(before) || !isRecord(after)) {
+    return sameValue(before, after) ? [] : [{ path, reason: 'only a manager edits items (P4)' }];
+  }
+  const changed = changedKeys(before, after);
+  const violations = changed
+    .filter((key) => !Object.hasOwn(TICK_FIELDS, key))
+    .map((key) => ({ path: `${path}.${key}`, reason: 'a mechanic only ticks items (P4)' }));
+  if (!changed.some((key) => Object.hasOwn(TICK_FIELDS, key))) return violations;
+  violations.push(...fieldViolations(path, after, TICK_FIELDS));
+  // Un-ticking may leave a concurrent tick's doneBy behind (a merge), but never writes a new one.
+  const writesDoneBy = changed.includes('doneBy') && after.doneBy !== undefined;
+  if ((after.done === true || writesDoneBy) && after.doneBy !== me) {
+    violations.push({ path: `${path}.doneBy`, reason: 'a tick carries the id of the mechanic who made it (P4)' });
+  }
+  if (after.done === true && after.doneAt === undefined) {
+    violations.push({ path: `${path}.doneAt`, reason: 'a tick carries its time (P4)' });
+  }
+  return violations;
+}
+
+/**
+ * P5: the notes before the change appear unchanged and in the same order after it; every
+ * other note is new. New notes may sit anywhere, as concurrent appends interleave.
+ */
+function noteViolations(me: string, before: unknown[], after: unknown[]): Violation[] {
+  const violations: Violation[] = [];
+  let kept = 0;
+  after.forEach((note, i) => {
+    if (kept < before.length && sameValue(note, before[kept])) kept++;
+    else violations.push(...newNoteViolations(me, `notes[${i}]`, note));
+  });
+  if (kept < before.length) {
+    violations.push({ path: `notes[${kept}]`, reason: 'existing notes stay unchanged and in order (P5)' });
+  }
+  return violations;
+}
+
+function newNoteViolations(me: string, path: string, note: unknown): Violation[] {
+  const violations = entryViolations(path, note, NOTE_FIELDS);
+  if (!isRecord(note)) return violations;
+  if (note.authorId !== me) violations.push({ path: `${path}.authorId`, reason: 'a mechanic writes notes in their own name (P5)' });
+  if (!isText(note.text)) violations.push({ path: `${path}.text`, reason: `must hold 1 to ${LIMITS.text} characters (P5)` });
+  return violations;
+}
+
+const REPORT_KEYS = ['open', 'reason', 'reportedBy', 'reportedAt'];
+
+/** P6: a mechanic opens, re-opens or re-words the report, in their own name; never resolves it. */
+function stuckViolations(me: string, before: Record<string, unknown>, after: Record<string, unknown>): Violation[] {
+  const changed = changedKeys(before, after);
+  if (changed.length === 0) return [];
+  const violations = changed
+    .filter((key) => !REPORT_KEYS.includes(key))
+    .map((key) => ({ path: `stuck.${key}`, reason: 'a mechanic only opens the stuck report (P6)' }));
+  if (after.open !== true) violations.push({ path: 'stuck.open', reason: 'only a manager resolves the stuck report (P6)' });
+  if (after.reportedBy !== me) violations.push({ path: 'stuck.reportedBy', reason: 'a mechanic reports stuck in their own name (P6)' });
+  if (!isText(after.reason)) violations.push({ path: 'stuck.reason', reason: `must hold 1 to ${LIMITS.text} characters (P6)` });
+  if (typeof after.reportedAt !== 'string') violations.push({ path: 'stuck.reportedAt', reason: 'must be a string' });
+  return violations;
+}
+
+const isText = (value: unknown): boolean => typeof value === 'string' && value.trim() !== '' && value.length <= LIMITS.text;
+
+/** Keys whose presence or value differs. */
+function changedKeys(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].filter((key) => Object.hasOwn(a, key) !== Object.hasOwn(b, key) || !sameValue(a[key], b[key]));
+}
+
+/** Deep equality of JSON-like values (what readRaw produces). */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => sameValue(x, b[i]));
+  if (isRecord(a) && isRecord(b)) return changedKeys(a, b).length === 0;
+  return false;
+}

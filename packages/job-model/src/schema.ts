@@ -1,0 +1,130 @@
+/**
+ * The shape of a job document (SPEC S1) as data: which fields each map holds and their types.
+ * Permission checks use it to judge well-formedness (P2) and the mechanic's new notes and
+ * ticks (P4, P5); operations use the same limits for their input.
+ */
+import type { RawJob, Violation } from './types.js';
+
+/** Input limits shared by operations and permission checks. */
+export const LIMITS = {
+  /** bike and item titles */
+  title: 200,
+  items: 100,
+  /** notes, description, stuck reason and resolution, QC note */
+  text: 5000
+} as const;
+
+interface Field {
+  required: boolean;
+  /** Said in a violation when the value has the wrong type. */
+  expected: string;
+  accepts(value: unknown): boolean;
+}
+
+const string = (required: boolean): Field => ({ required, expected: 'a string', accepts: (v) => typeof v === 'string' });
+const boolean: Field = { required: true, expected: 'a boolean', accepts: (v) => typeof v === 'boolean' };
+const number: Field = {
+  required: true,
+  expected: 'a number',
+  accepts: (v) => typeof v === 'number' && Number.isFinite(v)
+};
+const stringOrNull: Field = {
+  required: true,
+  expected: 'a string or null',
+  accepts: (v) => typeof v === 'string' || v === null
+};
+const visibility: Field = {
+  required: true,
+  expected: "'internal' or 'customer'",
+  accepts: (v) => v === 'internal' || v === 'customer'
+};
+
+export type Fields = Readonly<Record<string, Field>>;
+
+export const JOB_FIELDS: Fields = {
+  id: string(true),
+  number,
+  bike: string(true),
+  description: string(true),
+  customerId: string(true),
+  customerName: string(true),
+  assigneeId: stringOrNull,
+  assignedAt: string(false),
+  createdAt: string(true),
+  collectedAt: string(false)
+};
+
+/** The fields a tick changes; the rest of an item is the manager's (P4). */
+export const TICK_FIELDS: Fields = { done: boolean, doneBy: string(false), doneAt: string(false) };
+
+export const ITEM_FIELDS: Fields = { id: string(true), title: string(true), ...TICK_FIELDS };
+
+export const NOTE_FIELDS: Fields = {
+  id: string(true),
+  text: string(true),
+  authorId: string(true),
+  at: string(true),
+  visibility
+};
+
+export const STUCK_FIELDS: Fields = {
+  open: boolean,
+  reason: string(true),
+  reportedBy: string(true),
+  reportedAt: string(true),
+  resolution: string(false),
+  resolvedBy: string(false),
+  resolvedAt: string(false)
+};
+
+export const QC_FIELDS: Fields = {
+  pass: boolean,
+  note: string(false),
+  by: string(true),
+  at: string(true),
+  itemsSig: string(false)
+};
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Type errors of the listed fields only (missing required ones included). */
+export function fieldViolations(path: string, entry: Record<string, unknown>, fields: Fields): Violation[] {
+  const violations: Violation[] = [];
+  for (const [key, field] of Object.entries(fields)) {
+    const value = entry[key];
+    if (value === undefined) {
+      if (field.required) violations.push({ path: `${path}.${key}`, reason: 'missing' });
+    } else if (!field.accepts(value)) {
+      violations.push({ path: `${path}.${key}`, reason: `must be ${field.expected}` });
+    }
+  }
+  return violations;
+}
+
+/** Everything wrong with one map of the document: not a map, unknown keys, wrong types. */
+export function entryViolations(path: string, entry: unknown, fields: Fields): Violation[] {
+  if (!isRecord(entry)) return [{ path, reason: 'must be a map' }];
+  const unknown = Object.keys(entry)
+    .filter((key) => !Object.hasOwn(fields, key))
+    .map((key) => ({ path: `${path}.${key}`, reason: 'unknown field (S1)' }));
+  return [...unknown, ...fieldViolations(path, entry, fields)];
+}
+
+/** P2: everything that keeps `raw` from being a well-formed job (S1). Empty when it is one. */
+export function shapeViolations(raw: RawJob): Violation[] {
+  const violations = entryViolations('job', raw.job, JOB_FIELDS);
+  const itemIds = new Set<unknown>();
+  raw.items.forEach((item, i) => {
+    violations.push(...entryViolations(`items[${i}]`, item, ITEM_FIELDS));
+    if (!isRecord(item)) return;
+    if (itemIds.has(item.id)) violations.push({ path: `items[${i}].id`, reason: 'duplicate item id' });
+    itemIds.add(item.id);
+  });
+  raw.notes.forEach((note, i) => violations.push(...entryViolations(`notes[${i}]`, note, NOTE_FIELDS)));
+  // An empty stuck map means no report was ever opened.
+  if (Object.keys(raw.stuck).length > 0) violations.push(...entryViolations('stuck', raw.stuck, STUCK_FIELDS));
+  raw.qc.forEach((entry, i) => violations.push(...entryViolations(`qc[${i}]`, entry, QC_FIELDS)));
+  return violations;
+}

@@ -1,0 +1,47 @@
+/** The HTTP API of contract.md, assembled from its route groups. */
+import type { AuthService } from '../auth/auth-service.js';
+import type { Config } from '../config.js';
+import type { JobService } from '../jobs/job-service.js';
+import type { Logger } from '../log.js';
+import type { Metrics } from '../metrics.js';
+import type { Inbox } from '../notifications/inbox.js';
+import type { Storage } from '../storage/index.js';
+import { json, Router } from './router.js';
+import { authRoutes } from './routes/auth.js';
+import { jobRoutes } from './routes/jobs.js';
+import { notificationRoutes } from './routes/notifications.js';
+import { statsRoutes } from './routes/stats.js';
+
+export interface ApiDeps {
+  config: Config;
+  auth: AuthService;
+  storage: Storage;
+  jobs: JobService;
+  inbox: Inbox;
+  metrics: Metrics;
+  log: Logger;
+  liveConnections(): number;
+  ready(): boolean;
+}
+
+export function createApi(deps: ApiDeps): Router {
+  const { config } = deps;
+  const router = new Router({
+    authenticate: (headers) => deps.auth.authenticate(headers),
+    maxBodyBytes: config.maxMessageBytes,
+    allowedOrigins: [new URL(config.publicUrl).origin],
+    log: deps.log
+  });
+  router.on('GET', '/healthz', async () => (deps.ready() ? json({ ok: true }) : json({ error: 'starting or stopping' }, 503)));
+  authRoutes(router, {
+    auth: deps.auth,
+    storage: deps.storage,
+    secureCookies: config.publicUrl.startsWith('https:'),
+    sessionMaxAgeSeconds: Math.floor(config.session.absoluteMs / 1000)
+  });
+  jobRoutes(router, deps.jobs);
+  statsRoutes(router, { storage: deps.storage, liveConnections: deps.liveConnections });
+  notificationRoutes(router, { storage: deps.storage, inbox: deps.inbox });
+  router.on('GET', '/metrics', async () => new Response(deps.metrics.render(), { headers: { 'content-type': 'text/plain; version=0.0.4' } }));
+  return router;
+}

@@ -1,0 +1,139 @@
+/**
+ * A small fetch-style router for the JSON API: web-standard Request in, Response out, so the
+ * same handlers serve the production server, `vite dev` and tests. Trailing slashes (the
+ * seed's style) are accepted; every error becomes `{ "error": reason }` with its status.
+ */
+import type { Actor } from '@pitboard/job-model';
+import type { ValidSession } from '../auth/sessions.js';
+import { ForbiddenError, PitboardError, RateLimitedError, TooLargeError, BadRequestError } from '../errors.js';
+import type { Logger } from '../log.js';
+
+export interface RequestContext {
+  request: Request;
+  url: URL;
+  params: Record<string, string>;
+  clientAddress: string;
+  /** The signed-in session, or UnauthorizedError. */
+  session(): Promise<ValidSession>;
+  /** The signed-in actor, or UnauthorizedError. */
+  actor(): Promise<Actor>;
+  /** The JSON body (an object), or BadRequestError / TooLargeError. */
+  body(): Promise<Record<string, unknown>>;
+}
+
+export type Handler = (ctx: RequestContext) => Promise<Response>;
+
+interface Route {
+  method: string;
+  pattern: RegExp;
+  keys: string[];
+  handler: Handler;
+}
+
+export class Router {
+  private readonly routes: Route[] = [];
+
+  constructor(
+    private readonly deps: {
+      authenticate(headers: Headers): Promise<ValidSession>;
+      maxBodyBytes: number;
+      allowedOrigins: string[];
+      log: Logger;
+    }
+  ) {}
+
+  /** `path` like `/api/jobs/:id/assign`. */
+  on(method: string, path: string, handler: Handler): this {
+    const keys: string[] = [];
+    const source = path.replace(/:([a-zA-Z]+)/g, (_, key: string) => {
+      keys.push(key);
+      return '([^/]+)';
+    });
+    this.routes.push({ method, pattern: new RegExp(`^${source}$`), keys, handler });
+    return this;
+  }
+
+  /** The response for a request this router owns, or null to let the next handler try. */
+  async handle(request: Request, clientAddress: string): Promise<Response | null> {
+    const url = new URL(request.url);
+    const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
+    const matches = this.routes.filter((r) => r.pattern.test(path));
+    if (matches.length === 0) {
+      return path === '/api' || path.startsWith('/api/') ? json({ error: 'no such endpoint' }, 404) : null;
+    }
+    const route = matches.find((r) => r.method === request.method || (r.method === 'GET' && request.method === 'HEAD'));
+    if (!route) return json({ error: 'method not allowed' }, 405, { allow: [...new Set(matches.map((r) => r.method))].join(', ') });
+
+    const values = route.pattern.exec(path)!.slice(1);
+    const params = Object.fromEntries(route.keys.map((k, i) => [k, safeDecode(values[i]!)]));
+    let session: Promise<ValidSession> | null = null;
+    const ctx: RequestContext = {
+      request,
+      url,
+      params,
+      clientAddress,
+      session: () => (session ??= this.deps.authenticate(request.headers)),
+      actor: async () => {
+        const { user } = await ctx.session();
+        return { id: user.id, role: user.role };
+      },
+      body: () => readJsonBody(request, this.deps.maxBodyBytes)
+    };
+    try {
+      this.checkOrigin(request);
+      return await route.handler(ctx);
+    } catch (error) {
+      if (error instanceof PitboardError) {
+        const headers: Record<string, string> =
+          error instanceof RateLimitedError ? { 'retry-after': String(error.retryAfterSeconds) } : {};
+        return json({ error: error.reason }, error.status, headers);
+      }
+      this.deps.log.error('request failed', { method: request.method, path, error });
+      return json({ error: 'internal error' }, 500);
+    }
+  }
+
+  /**
+   * CSRF: a state-changing request that a browser sent from another site is refused. Requests
+   * without an Origin header (scripts, Bearer clients) are not browser cross-site requests.
+   */
+  private checkOrigin(request: Request) {
+    if (request.method === 'GET' || request.method === 'HEAD') return;
+    if (request.headers.get('sec-fetch-site') === 'cross-site') throw new ForbiddenError('cross-site request refused');
+    const origin = request.headers.get('origin');
+    if (!origin) return;
+    const self = new URL(request.url).origin;
+    if (origin !== self && !this.deps.allowedOrigins.includes(origin)) throw new ForbiddenError('cross-site request refused');
+  }
+}
+
+export function json(data: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(data), {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers }
+  });
+}
+
+async function readJsonBody(request: Request, maxBytes: number): Promise<Record<string, unknown>> {
+  const declared = Number(request.headers.get('content-length') ?? '0');
+  if (declared > maxBytes) throw new TooLargeError();
+  const text = await request.text();
+  if (text.length > maxBytes) throw new TooLargeError();
+  if (!text.trim()) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new BadRequestError('body is not valid JSON');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new BadRequestError('body must be a JSON object');
+  return value as Record<string, unknown>;
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}

@@ -1,0 +1,36 @@
+import { clearSessionCookie, sessionCookie, type AuthService } from '../../auth/auth-service.js';
+import type { Storage } from '../../storage/index.js';
+import { BadRequestError, ForbiddenError } from '../../errors.js';
+import { ROLES } from '../../auth/users.js';
+import type { Role } from '@pitboard/job-model';
+import { json, type Router } from '../router.js';
+import { requiredString } from '../validate.js';
+
+export function authRoutes(router: Router, deps: { auth: AuthService; storage: Storage; secureCookies: boolean; sessionMaxAgeSeconds: number }) {
+  const { auth, storage } = deps;
+
+  router.on('POST', '/api/auth/login', async (ctx) => {
+    const body = await ctx.body();
+    const email = requiredString(body, 'email', 254);
+    const password = requiredString(body, 'password', 200);
+    const { token, user } = await auth.login(email, password, ctx.clientAddress);
+    return json({ token, user }, 200, { 'set-cookie': sessionCookie(token, deps.secureCookies, deps.sessionMaxAgeSeconds) });
+  });
+
+  router.on('POST', '/api/auth/logout', async (ctx) => {
+    const { sessionId } = await ctx.session();
+    await auth.sessions.invalidate(sessionId);
+    return json({ ok: true }, 200, { 'set-cookie': clearSessionCookie(deps.secureCookies) });
+  });
+
+  router.on('GET', '/api/me', async (ctx) => json((await ctx.session()).user));
+
+  router.on('GET', '/api/users', async (ctx) => {
+    const actor = await ctx.actor();
+    if (actor.role !== 'manager') throw new ForbiddenError('managers only');
+    const role = ctx.url.searchParams.get('role');
+    if (role !== null && !ROLES.includes(role as Role)) throw new BadRequestError(`role must be one of ${ROLES.join(', ')}`);
+    const users = await storage.listUsers((role as Role | null) ?? undefined);
+    return json(users.map(({ id, name, email, role }) => ({ id, name, email, role })));
+  });
+}

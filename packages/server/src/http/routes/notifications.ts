@@ -1,0 +1,52 @@
+import { BadRequestError, ForbiddenError } from '../../errors.js';
+import { notificationDto } from '../../notifications/dto.js';
+import type { Inbox } from '../../notifications/inbox.js';
+import type { Storage } from '../../storage/index.js';
+import { json, type RequestContext, type Router } from '../router.js';
+
+/** The caller's inbox, under the contract's paths and the seed's customer paths. */
+export function notificationRoutes(router: Router, deps: { storage: Storage; inbox: Inbox }) {
+  const { storage, inbox } = deps;
+
+  const list = async (ctx: RequestContext, customerOnly: boolean) => {
+    const actor = await ctx.actor();
+    if (customerOnly && actor.role !== 'customer') throw new ForbiddenError('customers only');
+    const after = ctx.url.searchParams.get('after');
+    const limit = Number(ctx.url.searchParams.get('limit') ?? '100');
+    if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new BadRequestError('limit must be 1 to 500');
+    if (after !== null && !/^\d+$/.test(after)) throw new BadRequestError('after must be a sequence number');
+    const rows = await storage.listNotifications(actor.id, {
+      limit,
+      ...(after !== null ? { afterSeq: Number(after) } : {}),
+      unreadOnly: ctx.url.searchParams.get('unread') === '1'
+    });
+    return json(rows.map(notificationDto));
+  };
+
+  const unread = async (ctx: RequestContext, customerOnly: boolean) => {
+    const actor = await ctx.actor();
+    if (customerOnly && actor.role !== 'customer') throw new ForbiddenError('customers only');
+    return json({ unread: await storage.countUnread(actor.id) });
+  };
+
+  const markRead = async (ctx: RequestContext, customerOnly: boolean) => {
+    const actor = await ctx.actor();
+    if (customerOnly && actor.role !== 'customer') throw new ForbiddenError('customers only');
+    const body = await ctx.body();
+    let which: string[] | 'all';
+    if (body.all === true) which = 'all';
+    else if (Array.isArray(body.ids) && body.ids.length <= 1000 && body.ids.every((id) => typeof id === 'string')) which = body.ids as string[];
+    else if (typeof body.id === 'string') which = [body.id]; // the seed marked one at a time
+    else throw new BadRequestError('send {"ids":[…]} or {"all":true}');
+    const changed = await storage.markRead(actor.id, which, new Date().toISOString());
+    await inbox.deliverChanged(actor.id, changed);
+    return json({ marked: changed.length, unread: await storage.countUnread(actor.id) });
+  };
+
+  router.on('GET', '/api/notifications', (ctx) => list(ctx, false));
+  router.on('GET', '/api/notifications/unread-count', (ctx) => unread(ctx, false));
+  router.on('POST', '/api/notifications/mark-read', (ctx) => markRead(ctx, false));
+  router.on('GET', '/api/customer/notifications', (ctx) => unread(ctx, true));
+  router.on('GET', '/api/customer/notifications/list', (ctx) => list(ctx, true));
+  router.on('POST', '/api/customer/notifications/mark-read', (ctx) => markRead(ctx, true));
+}

@@ -1,0 +1,110 @@
+/**
+ * One HTTP port for everything (contract.md, Running): `/collab` WebSocket upgrades go to
+ * Hocuspocus (through crossws, as Hocuspocus' own Server does), the API and `/healthz` to the
+ * Router, every other request to `fallback` (the SvelteKit handler in production).
+ */
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { WebSocketLike } from '@hocuspocus/server';
+import crossws from 'crossws/adapters/node';
+import type { Pitboard } from '../pitboard.js';
+import { clientAddress, sendResponse, toRequest } from './node-adapter.js';
+
+export type NodeHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  httpServer: http.Server;
+  /** Graceful stop: refuse new work, close connections, store every document, close the database. */
+  stop(): Promise<void>;
+}
+
+/** A request handler for the core's HTTP routes; calls `next()` for anything else. */
+export function coreHttpHandler(pitboard: Pitboard, origin: () => string): NodeHandler {
+  return (req, res, next) => {
+    const request = toRequest(req, origin());
+    pitboard.api
+      .handle(request, clientAddress(req))
+      .then((response) => (response ? sendResponse(res, response) : next()))
+      .catch((error) => {
+        pitboard.log.error('unhandled request error', { error });
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+        res.end('{"error":"internal error"}');
+      });
+  };
+}
+
+/** Handles `/collab` upgrades; returns false for any other path so others may take it. */
+export function collabUpgradeHandler(pitboard: Pitboard) {
+  const ws = crossws({
+    serverOptions: { maxPayload: pitboard.config.maxMessageBytes },
+    hooks: {
+      open(peer) {
+        const connection = pitboard.hocuspocus.handleConnection(peer.websocket as unknown as WebSocketLike, peer.request as Request);
+        (peer as unknown as { hp: typeof connection }).hp = connection;
+      },
+      message(peer, message) {
+        (peer as unknown as { hp?: { handleMessage(m: Uint8Array): void } }).hp?.handleMessage(message.uint8Array());
+      },
+      close(peer, event) {
+        (peer as unknown as { hp?: { handleClose(e: { code?: number; reason?: string }): void } }).hp?.handleClose({
+          code: event.code ?? 1000,
+          reason: event.reason ?? ''
+        });
+      },
+      error(_peer, error) {
+        pitboard.log.warn('websocket error', { error });
+      }
+    }
+  });
+  return (req: IncomingMessage, socket: Duplex, head: Buffer): boolean => {
+    const path = (req.url ?? '').split('?')[0]!.replace(/\/+$/, '');
+    if (path !== '/collab') return false;
+    ws.handleUpgrade(req, socket, head);
+    return true;
+  };
+}
+
+export async function startServer(pitboard: Pitboard, options: { fallback?: NodeHandler } = {}): Promise<RunningServer> {
+  const { config, log } = pitboard;
+  let origin = config.publicUrl;
+  const core = coreHttpHandler(pitboard, () => origin);
+  const fallback: NodeHandler =
+    options.fallback ??
+    ((_req, res) => {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end('{"error":"not found"}');
+    });
+  const httpServer = http.createServer((req, res) => core(req, res, () => fallback(req, res, () => undefined)));
+  const upgrade = collabUpgradeHandler(pitboard);
+  httpServer.on('upgrade', (req, socket, head) => {
+    if (!upgrade(req, socket, head)) socket.destroy();
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  if (config.port === 0) origin = `http://${config.host}:${port}`;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  log.info('listening', { url, port, publicUrl: config.publicUrl, storage: pitboard.storage.dialect });
+
+  let stopping: Promise<void> | null = null;
+  return {
+    url,
+    port,
+    httpServer,
+    stop: () =>
+      (stopping ??= (async () => {
+        log.info('stopping');
+        httpServer.close();
+        pitboard.hocuspocus.closeConnections();
+        httpServer.closeAllConnections();
+        await pitboard.close();
+        log.info('stopped');
+      })())
+  };
+}

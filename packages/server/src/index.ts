@@ -1,0 +1,12 @@
+export { loadConfig, type Config } from './config.js';
+export { createPitboard, type Pitboard } from './pitboard.js';
+export { startServer, coreHttpHandler, collabUpgradeHandler, type RunningServer, type NodeHandler } from './http/server.js';
+export { installShutdown } from './shutdown.js';
+export { printDemoLogins, DEMO_PASSWORD, DEMO_USERS } from './demo.js';
+export { createLogger, type Logger } from './log.js';
+export * from './errors.js';
+export { addUser } from './auth/users.js';
+export { SESSION_COOKIE, cookieValue, sessionCookie, clearSessionCookie } from './auth/auth-service.js';
+export type { SessionUser, ValidSession } from './auth/sessions.js';
+export type { JobRow, UserRow, Storage } from './storage/index.js';
+export { jobSummary } from './http/routes/jobs.js';

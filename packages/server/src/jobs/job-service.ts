@@ -1,0 +1,215 @@
+/**
+ * Jobs as the API and the pages use them. Every write goes through the live document on the
+ * server (a Hocuspocus direct connection) and through Admission, exactly like a client's edit,
+ * so permissions, the update log, the read model and notifications all see it.
+ */
+import type { Hocuspocus } from '@hocuspocus/server';
+import {
+  JobModelError,
+  canOpenJob,
+  createJob as createJobDoc,
+  deriveStatus,
+  progressOf,
+  publicView,
+  readJob,
+  type Actor,
+  type JobFacts,
+  type PublicJobView
+} from '@pitboard/job-model';
+import * as Y from 'yjs';
+import { randomString, sha256Hex } from '../auth/tokens.js';
+import type { Config } from '../config.js';
+import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
+import type { JobFilter, JobRow, ShareLinkRow, Storage, UserRow } from '../storage/index.js';
+import type { Admission } from '../sync/admission.js';
+import { cloneDoc } from '../sync/clone.js';
+import { jobDocumentName } from '../sync/documents.js';
+import type { Projector } from '../sync/extension-projector.js';
+import { projectJob } from './projection.js';
+
+export interface NewJob {
+  bike: string;
+  description?: string;
+  customer: { id: string } | { name: string; email?: string };
+  items: string[];
+  mechanicId?: string;
+}
+
+export class JobService {
+  constructor(
+    private readonly storage: Storage,
+    private readonly hocuspocus: Hocuspocus,
+    private readonly admission: Admission,
+    private readonly projector: Projector,
+    private readonly config: Config
+  ) {}
+
+  async create(actor: Actor, input: NewJob): Promise<{ job: JobRow; shareUrl: string; shareLinkId: string }> {
+    requireManager(actor);
+    const customer = await this.resolveCustomer(input.customer);
+    if (input.mechanicId) await this.requireMechanic(input.mechanicId);
+    const id = randomString(10);
+    const createdAt = new Date().toISOString();
+    const job = await this.storage.createJob((number) => {
+      const doc = new Y.Doc();
+      try {
+        createJobDoc(doc, {
+          id,
+          number,
+          bike: input.bike,
+          description: input.description ?? '',
+          customerId: customer.id,
+          customerName: customer.name,
+          items: input.items,
+          createdAt,
+          assigneeId: input.mechanicId ?? null
+        });
+      } catch (e) {
+        throw e instanceof JobModelError ? new BadRequestError(e.reason) : e;
+      }
+      const facts = readJob(doc);
+      return { row: projectJob(facts, null, createdAt), documentName: jobDocumentName(id), update: Y.encodeStateAsUpdate(doc) };
+    });
+    // The new job reaches the notification engine like any change (e.g. "assigned").
+    await this.projector.projectFacts(await this.facts(id), true);
+    const link = await this.createShareLink(actor, id);
+    return { job, shareUrl: link.url, shareLinkId: link.id };
+  }
+
+  /** Applies `change` to the live job document as `actor`; durable when it resolves. */
+  async change(jobId: string, actor: Actor, change: (doc: Y.Doc) => void): Promise<JobFacts> {
+    await this.requireJob(jobId);
+    const connection = await this.hocuspocus.openDirectConnection(jobDocumentName(jobId), { server: true, actor });
+    try {
+      const doc = connection.document!;
+      const trial = cloneDoc(doc);
+      try {
+        change(trial);
+      } catch (e) {
+        throw e instanceof JobModelError ? new BadRequestError(e.reason) : e;
+      }
+      const update = Y.encodeStateAsUpdate(trial, Y.encodeStateVector(doc));
+      trial.destroy();
+      await this.admission.admit(doc, actor, update);
+      await connection.transact((live) => Y.applyUpdate(live, update));
+      const facts = readJob(doc);
+      await this.projector.idle();
+      return facts;
+    } finally {
+      await connection.disconnect();
+    }
+  }
+
+  /** The current facts of a job: from memory when loaded, else from storage. */
+  async facts(jobId: string): Promise<JobFacts> {
+    const live = this.hocuspocus.documents.get(jobDocumentName(jobId));
+    if (live && !live.isLoading) return readJob(live);
+    const state = await this.storage.loadDocument(jobDocumentName(jobId));
+    if (!state) throw new NotFoundError('no such job');
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, state);
+    const facts = readJob(doc);
+    doc.destroy();
+    return facts;
+  }
+
+  /** A job as the actor may see it: full facts for staff, the public view for its customer. */
+  async view(actor: Actor, jobId: string): Promise<JobView | PublicJobView> {
+    const row = await this.requireJob(jobId);
+    if (actor.role === 'customer') {
+      if (row.customerId !== actor.id) throw new ForbiddenError('not your repair');
+      return publicView(await this.facts(jobId), row.updatedAt);
+    }
+    if (!canOpenJob(actor, row.assigneeId)) throw new ForbiddenError('this job is not assigned to you');
+    const facts = await this.facts(jobId);
+    return { ...facts, status: deriveStatus(facts), progress: progressOf(facts), updatedAt: row.updatedAt, statusSince: row.statusSince };
+  }
+
+  list(actor: Actor, filter: Pick<JobFilter, 'status' | 'activeOnly'>): Promise<JobRow[]> {
+    if (actor.role === 'manager') return this.storage.listJobs(filter);
+    if (actor.role === 'mechanic') return this.storage.listJobs({ ...filter, assigneeId: actor.id });
+    return this.storage.listJobs({ ...filter, customerId: actor.id });
+  }
+
+  async requireJob(jobId: string): Promise<JobRow> {
+    const row = await this.storage.getJob(jobId);
+    if (!row) throw new NotFoundError('no such job');
+    return row;
+  }
+
+  async requireMechanic(id: string): Promise<UserRow> {
+    const user = await this.storage.getUserById(id);
+    if (!user || user.role !== 'mechanic') throw new BadRequestError('mechanicId is not a mechanic');
+    return user;
+  }
+
+  // Share links: capability URLs of 160 random bits; only their SHA-256 is stored.
+
+  async createShareLink(actor: Actor, jobId: string, expiresAt: string | null = null) {
+    requireManager(actor);
+    await this.requireJob(jobId);
+    const token = randomString(20);
+    const link: ShareLinkRow = {
+      id: randomString(8),
+      jobId,
+      tokenHash: sha256Hex(token),
+      createdBy: actor.id,
+      createdAt: new Date().toISOString(),
+      expiresAt,
+      revokedAt: null
+    };
+    await this.storage.createShareLink(link);
+    return { id: link.id, token, url: `${this.config.publicUrl}/p/${token}` };
+  }
+
+  async revokeShareLink(actor: Actor, jobId: string, linkId: string): Promise<void> {
+    requireManager(actor);
+    if (!(await this.storage.revokeShareLink(jobId, linkId, new Date().toISOString()))) {
+      throw new NotFoundError('no such share link');
+    }
+  }
+
+  /** The job a live share token opens, or NotFound (unknown, revoked and expired look alike). */
+  async jobForShareToken(token: string): Promise<JobRow> {
+    if (!/^[a-z2-7]{20,64}$/.test(token)) throw new NotFoundError('this link is not valid');
+    const link = await this.storage.getShareLinkByHash(sha256Hex(token));
+    if (!link || link.revokedAt || (link.expiresAt && Date.parse(link.expiresAt) <= Date.now())) {
+      throw new NotFoundError('this link is not valid');
+    }
+    return this.requireJob(link.jobId);
+  }
+
+  async publicViewForToken(token: string): Promise<PublicJobView> {
+    const row = await this.jobForShareToken(token);
+    return publicView(await this.facts(row.id), row.updatedAt);
+  }
+
+  private async resolveCustomer(c: NewJob['customer']): Promise<UserRow> {
+    if ('id' in c) {
+      const user = await this.storage.getUserById(c.id);
+      if (!user || user.role !== 'customer') throw new BadRequestError('customerId is not a customer');
+      return user;
+    }
+    const id = randomString(10);
+    const email = (c.email ?? `customer+${id}@pitboard.invalid`).trim().toLowerCase();
+    const existing = await this.storage.getUserByEmail(email);
+    if (existing) {
+      if (existing.role !== 'customer') throw new ConflictError('that email belongs to a staff account');
+      return existing;
+    }
+    const user: UserRow = { id, email, name: c.name.trim(), role: 'customer', passwordHash: null, createdAt: new Date().toISOString() };
+    await this.storage.createUser(user);
+    return user;
+  }
+}
+
+export type JobView = JobFacts & {
+  status: string;
+  progress: { done: number; total: number };
+  updatedAt: string;
+  statusSince: string;
+};
+
+export function requireManager(actor: Actor): void {
+  if (actor.role !== 'manager') throw new ForbiddenError('managers only');
+}

@@ -1,0 +1,28 @@
+/**
+ * The read-model row of a job, computed from its facts. Lists, stats and the board read these
+ * rows, so they never load documents.
+ */
+import { deriveStatus, progressOf, type JobFacts } from '@pitboard/job-model';
+import type { JobRow } from '../storage/index.js';
+
+export function projectJob(facts: JobFacts, previous: JobRow | null, now: string): JobRow {
+  const status = deriveStatus(facts);
+  const progress = progressOf(facts);
+  return {
+    id: facts.id,
+    number: facts.number,
+    bike: facts.bike,
+    description: facts.description,
+    customerId: facts.customerId,
+    customerName: facts.customerName,
+    assigneeId: facts.assigneeId,
+    status,
+    itemsDone: progress.done,
+    itemsTotal: progress.total,
+    stuckReason: facts.stuck?.open ? facts.stuck.reason : null,
+    createdAt: facts.createdAt,
+    updatedAt: now,
+    statusSince: previous && previous.status === status ? previous.statusSince : now,
+    collectedAt: facts.collectedAt ?? null
+  };
+}

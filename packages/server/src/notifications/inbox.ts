@@ -1,0 +1,93 @@
+/**
+ * Live delivery on the connection a client already has: each signed-in client opens
+ * `inbox:<userId>` (read-only, no content) and receives its notifications there as stateless
+ * JSON messages. Whatever it missed it asks for with `{"type":"sync","after":<seq>}` and gets
+ * back in order (`backlog`). Every message goes out only after it is stored.
+ *
+ * A client that does not read its socket does not grow server memory: once a connection has
+ * more than `maxBufferedBytes` unsent, it is closed (4008) and catches up from storage when it
+ * reconnects.
+ */
+import type { Extension, Hocuspocus, onConfigurePayload, onStatelessPayload } from '@hocuspocus/server';
+import type { Logger } from '../log.js';
+import type { NotificationRow, Storage } from '../storage/index.js';
+import type { ConnectionContext } from '../sync/context.js';
+import { inboxDocumentName } from '../sync/documents.js';
+import { notificationDto, type InboxMessage } from './dto.js';
+
+export interface InboxOptions {
+  maxBufferedBytes: number;
+  onDelivered?(ageMs: number): void;
+}
+
+export class Inbox implements Extension {
+  extensionName = 'pitboard-inbox';
+  private instance: Hocuspocus | null = null;
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly log: Logger,
+    private readonly options: InboxOptions
+  ) {}
+
+  async onConfigure({ instance }: onConfigurePayload): Promise<void> {
+    this.instance = instance;
+  }
+
+  async onStateless({ payload, connection, documentName }: onStatelessPayload): Promise<void> {
+    const context = connection.context as ConnectionContext;
+    if (context.address?.kind !== 'inbox') return;
+    let after = 0;
+    try {
+      const message = JSON.parse(payload) as { type?: string; after?: unknown };
+      if (message.type !== 'sync') return;
+      after = typeof message.after === 'number' && Number.isInteger(message.after) && message.after >= 0 ? message.after : 0;
+    } catch {
+      return;
+    }
+    const limit = 200;
+    const rows = await this.storage.listNotifications(context.user.id, { afterSeq: after, limit: limit + 1 });
+    const reply: InboxMessage = {
+      type: 'backlog',
+      notifications: rows.slice(0, limit).map(notificationDto),
+      unread: await this.storage.countUnread(context.user.id),
+      more: rows.length > limit
+    };
+    if (this.instance?.documents.get(documentName)?.getConnections().includes(connection)) {
+      connection.sendStateless(JSON.stringify(reply));
+    }
+  }
+
+  /** A stored notification, to its recipient's open inboxes on this instance. */
+  async deliverNew(n: NotificationRow): Promise<void> {
+    const unread = await this.storage.countUnread(n.userId);
+    if (this.send(n.userId, { type: 'notification', notification: notificationDto(n), unread })) {
+      this.options.onDelivered?.(Date.now() - Date.parse(n.createdAt));
+    }
+  }
+
+  /** Read or resolved elsewhere: every open inbox of the user learns it. */
+  async deliverChanged(userId: string, rows: NotificationRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    const unread = await this.storage.countUnread(userId);
+    this.send(userId, { type: 'changed', notifications: rows.map(notificationDto), unread });
+  }
+
+  private send(userId: string, message: InboxMessage): boolean {
+    const document = this.instance?.documents.get(inboxDocumentName(userId));
+    if (!document) return false;
+    const payload = JSON.stringify(message);
+    let sent = false;
+    for (const connection of document.getConnections()) {
+      const buffered = (connection.webSocket as unknown as { bufferedAmount?: number }).bufferedAmount ?? 0;
+      if (buffered > this.options.maxBufferedBytes) {
+        this.log.warn('inbox connection too far behind; closing it to catch up from storage', { userId, buffered });
+        connection.close({ code: 4008, reason: 'too far behind; reconnect to catch up' });
+        continue;
+      }
+      connection.sendStateless(payload);
+      sent = true;
+    }
+    return sent;
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * What a notification says, per event kind (product.md, Notifications). Texts for customers
+ * name only their bike and counts: nothing internal.
+ */
+import type { JobEvent, JobFacts } from '@pitboard/job-model';
+
+export function notificationText(event: JobEvent, facts: JobFacts): { title: string; body: string } {
+  const job = `#${facts.number} ${facts.bike}`;
+  switch (event.kind) {
+    case 'assigned':
+      return { title: `New job: ${job}`, body: `You were assigned ${job} (${facts.items.length} items).` };
+    case 'unassigned':
+      return { title: `Job reassigned: ${job}`, body: `${job} is no longer assigned to you.` };
+    case 'progress': {
+      const p = event.progress ?? { done: 0, total: 0 };
+      return { title: `${facts.bike}: ${p.done} of ${p.total} done`, body: `Work on your ${facts.bike} is under way.` };
+    }
+    case 'ready_for_qc':
+      return { title: `Ready for quality check: ${job}`, body: `Every item of ${job} is done.` };
+    case 'stuck':
+      return { title: `Stuck: ${job}`, body: event.reason ?? '' };
+    case 'unstuck':
+      return { title: `Unblocked: ${job}`, body: event.note || 'The stuck report was resolved.' };
+    case 'qc_failed':
+      return { title: `Quality check failed: ${job}`, body: event.note || 'See the job for what to redo.' };
+    case 'ready_for_pickup':
+      return { title: `Your ${facts.bike} is ready for pickup! 🎉`, body: 'Come and collect it whenever suits you.' };
+  }
+}

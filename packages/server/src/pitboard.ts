@@ -1,0 +1,148 @@
+/**
+ * The composition root: one Pitboard is the whole server core — storage, auth, the Hocuspocus
+ * instance with its extensions, the job service and the HTTP API. The production server, the
+ * `vite dev` plugin and the tests all build it here.
+ */
+import { Hocuspocus } from '@hocuspocus/server';
+import { AuthService } from './auth/auth-service.js';
+import type { Config } from './config.js';
+import { seedDemo } from './demo.js';
+import { createApi } from './http/api.js';
+import type { Router } from './http/router.js';
+import { JobService } from './jobs/job-service.js';
+import { createLogger, type Logger } from './log.js';
+import { Metrics } from './metrics.js';
+import { Inbox } from './notifications/inbox.js';
+import { Notifier } from './notifications/notifier.js';
+import { openStorage, type Storage } from './storage/index.js';
+import { Admission } from './sync/admission.js';
+import { Authentication } from './sync/extension-authentication.js';
+import { Gatekeeper } from './sync/extension-gatekeeper.js';
+import { persistence } from './sync/extension-persistence.js';
+import { Projector } from './sync/extension-projector.js';
+
+export interface Pitboard {
+  config: Config;
+  log: Logger;
+  storage: Storage;
+  auth: AuthService;
+  hocuspocus: Hocuspocus;
+  projector: Projector;
+  jobs: JobService;
+  inbox: Inbox;
+  notifier: Notifier;
+  metrics: Metrics;
+  api: Router;
+  /** Demo logins created at this start, to print (empty when none were created). */
+  demoLogins: { role: string; email: string; password: string }[];
+  /** Store every loaded document, then close the database. Connections must be closed first. */
+  close(): Promise<void>;
+}
+
+export async function createPitboard(config: Config, log: Logger = createLogger(config.logLevel)): Promise<Pitboard> {
+  const storage = await openStorage({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const metrics = new Metrics();
+  const auth = new AuthService(storage, config);
+  const admission = new Admission(storage, metrics);
+  const projector = new Projector(storage, log);
+  const inbox = new Inbox(storage, log, {
+    maxBufferedBytes: config.maxMessageBytes,
+    onDelivered: (ms) => metrics.deliveryLagSeconds.observe(ms)
+  });
+  const notifier = new Notifier(storage, inbox, log, { observeHook: (ms) => metrics.hookSeconds.observe(ms) });
+  projector.onJobChange(({ facts }) => notifier.onJobChange(facts));
+  const hocuspocus = new Hocuspocus({
+    quiet: true,
+    extensions: [new Authentication(auth, storage), new Gatekeeper(admission), persistence(storage), projector, inbox]
+  });
+  const jobs = new JobService(storage, hocuspocus, admission, projector, config);
+  metrics.gauge('pitboard_open_connections', 'Open WebSocket connections', () => hocuspocus.getConnectionsCount());
+  metrics.gauge('pitboard_loaded_documents', 'Documents in memory', () => hocuspocus.getDocumentsCount());
+  let ready = false;
+  const api = createApi({
+    config,
+    auth,
+    storage,
+    jobs,
+    inbox,
+    metrics,
+    log,
+    liveConnections: () => hocuspocus.getConnectionsCount(),
+    ready: () => ready
+  });
+  await recoverUnprojectedChanges(storage, jobs, projector, log);
+  const demoLogins = config.demo ? await seedDemo({ storage, jobs }) : [];
+  const pruner = startRetention(storage, config, log);
+  ready = true;
+
+  return {
+    config,
+    log,
+    storage,
+    auth,
+    hocuspocus,
+    projector,
+    jobs,
+    inbox,
+    notifier,
+    metrics,
+    api,
+    demoLogins,
+    async close() {
+      ready = false;
+      clearInterval(pruner);
+      await projector.idle();
+      await storeAllDocuments(hocuspocus);
+      await projector.idle();
+      await storage.close();
+    }
+  };
+}
+
+/** Runs every pending (debounced) store now and waits until all have finished. */
+async function storeAllDocuments(hocuspocus: Hocuspocus): Promise<void> {
+  hocuspocus.flushPendingStores();
+  for (let i = 0; i < 200; i++) {
+    const busy = [...hocuspocus.documents.values()].some(
+      (d) =>
+        hocuspocus.debouncer.isDebounced(`onStoreDocument-${d.name}`) ||
+        hocuspocus.debouncer.isCurrentlyExecuting(`onStoreDocument-${d.name}`) ||
+        d.saveMutex.isLocked()
+    );
+    if (!busy) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/**
+ * Updates logged just before a crash may not have reached the read model or the notification
+ * engine yet. Every document with logged updates is re-projected once at start: the event
+ * baseline makes this safe to repeat.
+ */
+async function recoverUnprojectedChanges(storage: Storage, jobs: JobService, projector: Projector, log: Logger) {
+  const names = await storage.documentsWithLoggedUpdates();
+  for (const name of names) {
+    if (!name.startsWith('job:')) continue;
+    try {
+      await projector.projectFacts(await jobs.facts(name.slice(4)), false);
+    } catch (error) {
+      log.error('recovery projection failed', { document: name, error });
+    }
+  }
+  if (names.length) log.info('recovered recent changes', { documents: names.length });
+}
+
+/** Old read notifications are pruned (the seed's message expiry, done on stored data). */
+function startRetention(storage: Storage, config: Config, log: Logger): NodeJS.Timeout {
+  const prune = () => {
+    const before = new Date(Date.now() - config.notificationRetentionDays * 86_400_000).toISOString();
+    storage.pruneNotifications(before).then(
+      (n) => n > 0 && log.info('pruned read notifications', { count: n }),
+      (error) => log.error('pruning notifications failed', { error })
+    );
+  };
+  prune();
+  const timer = setInterval(prune, 3600_000);
+  timer.unref();
+  return timer;
+}

@@ -1,0 +1,97 @@
+/**
+ * Opens the database the settings name — an embedded SQLite file by default, PostgreSQL when
+ * DATABASE_URL is set — and brings its schema up to date. Both dialects run the same Kysely
+ * queries, so there is one storage implementation and one set of migrations.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import { MIGRATIONS } from './migrations/index.js';
+import type { Database } from './schema.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface OpenDatabase {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** `postgres://…` for PostgreSQL; otherwise SQLite in `dataDir`. */
+  databaseUrl: string | null;
+  dataDir: string;
+  /** SQLite file name inside dataDir. */
+  fileName?: string;
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<OpenDatabase> {
+  const opened = options.databaseUrl ? openPostgres(options.databaseUrl) : openSqlite(options);
+  await migrate(opened);
+  return opened;
+}
+
+function openSqlite(options: DatabaseOptions): OpenDatabase {
+  fs.mkdirSync(options.dataDir, { recursive: true });
+  const file = path.join(options.dataDir, options.fileName ?? 'pitboard.sqlite');
+  const handle = new BetterSqlite3(file);
+  // WAL: readers never block the writer. synchronous=NORMAL: a commit is in the OS before the
+  // call returns, so a killed process loses nothing (FULL would add power-loss safety at an
+  // fsync per commit; docs/deploy.md says how to choose it).
+  handle.pragma('journal_mode = WAL');
+  handle.pragma(`synchronous = ${process.env.SQLITE_SYNCHRONOUS === 'FULL' ? 'FULL' : 'NORMAL'}`);
+  handle.pragma('foreign_keys = ON');
+  handle.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: handle }) });
+  return {
+    db,
+    dialect: 'sqlite',
+    close: async () => {
+      await db.destroy();
+    }
+  };
+}
+
+function openPostgres(url: string): OpenDatabase {
+  // int8 (bigserial ids, count(*)) as JS numbers: our values stay far below 2^53.
+  pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    dialect: 'postgres',
+    close: async () => {
+      await db.destroy();
+    }
+  };
+}
+
+/** Runs every migration not yet applied, each in its own transaction, in name order. */
+async function migrate({ db, dialect }: OpenDatabase): Promise<void> {
+  await db.schema
+    .createTable('schema_migrations')
+    .ifNotExists()
+    .addColumn('name', 'text', (c) => c.primaryKey())
+    .addColumn('applied_at', 'text', (c) => c.notNull())
+    .execute();
+  const any = db as unknown as Kysely<any>;
+  for (const migration of MIGRATIONS) {
+    await any.transaction().execute(async (trx) => {
+      // Several instances may start at once against one PostgreSQL: one migrates, the others wait.
+      if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(7244110)`.execute(trx);
+      const done = await trx
+        .selectFrom('schema_migrations')
+        .select('name')
+        .where('name', '=', migration.name)
+        .executeTakeFirst();
+      if (done) return;
+      await migration.up(trx, dialect);
+      await trx
+        .insertInto('schema_migrations')
+        .values({ name: migration.name, applied_at: new Date().toISOString() })
+        .execute();
+    });
+  }
+}

@@ -1,0 +1,452 @@
+/**
+ * The Storage interface on Kysely: the same queries serve SQLite and PostgreSQL.
+ */
+import type { Kysely, Selectable } from 'kysely';
+import type { Role } from '@pitboard/job-model';
+import * as Y from 'yjs';
+import type { OpenDatabase } from './database.js';
+import type { Database, JobsTable, NotificationsTable, ShareLinksTable, UsersTable } from './schema.js';
+import type {
+  JobEventsResult,
+  JobFilter,
+  JobRow,
+  NewNotification,
+  NotificationRow,
+  SessionRow,
+  ShareLinkRow,
+  Storage,
+  UserRow
+} from './storage.js';
+
+export class KyselyStorage implements Storage {
+  readonly dialect: 'sqlite' | 'postgres';
+  private readonly db: Kysely<Database>;
+
+  constructor(private readonly opened: OpenDatabase) {
+    this.db = opened.db;
+    this.dialect = opened.dialect;
+  }
+
+  async loadDocument(name: string): Promise<Uint8Array | null> {
+    const snapshot = await this.db.selectFrom('documents').select('state').where('name', '=', name).executeTakeFirst();
+    const log = await this.db
+      .selectFrom('document_updates')
+      .select('data')
+      .where('name', '=', name)
+      .orderBy('id')
+      .execute();
+    const parts = [...(snapshot ? [snapshot.state] : []), ...log.map((r) => r.data)].map(bytes);
+    if (parts.length === 0) return null;
+    return parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts);
+  }
+
+  async appendUpdate(name: string, update: Uint8Array): Promise<void> {
+    await this.db
+      .insertInto('document_updates')
+      .values({ name, data: update, created_at: new Date().toISOString() })
+      .execute();
+  }
+
+  async compactDocument(name: string, state: Uint8Array, contains: (update: Uint8Array) => boolean): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const now = new Date().toISOString();
+      await trx
+        .insertInto('documents')
+        .values({ name, state, updated_at: now })
+        .onConflict((oc) => oc.column('name').doUpdateSet({ state, updated_at: now }))
+        .execute();
+      const logged = await trx.selectFrom('document_updates').select(['id', 'data']).where('name', '=', name).execute();
+      const folded = logged.filter((r) => contains(bytes(r.data))).map((r) => Number(r.id));
+      for (let i = 0; i < folded.length; i += 500) {
+        await trx.deleteFrom('document_updates').where('id', 'in', folded.slice(i, i + 500)).execute();
+      }
+    });
+  }
+
+  async countLoggedUpdates(name: string): Promise<number> {
+    const r = await this.db
+      .selectFrom('document_updates')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('name', '=', name)
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
+  async createUser(user: UserRow): Promise<void> {
+    await this.db
+      .insertInto('users')
+      .values({
+        id: user.id,
+        email: user.email,
+        name: user.name,
+        role: user.role,
+        password_hash: user.passwordHash,
+        created_at: user.createdAt
+      })
+      .execute();
+  }
+
+  async getUserById(id: string): Promise<UserRow | null> {
+    const r = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    return r ? toUser(r) : null;
+  }
+
+  async getUserByEmail(email: string): Promise<UserRow | null> {
+    const r = await this.db.selectFrom('users').selectAll().where('email', '=', email.toLowerCase()).executeTakeFirst();
+    return r ? toUser(r) : null;
+  }
+
+  async listUsers(role?: Role): Promise<UserRow[]> {
+    let q = this.db.selectFrom('users').selectAll().orderBy('name');
+    if (role) q = q.where('role', '=', role);
+    return (await q.execute()).map(toUser);
+  }
+
+  async countUsers(): Promise<number> {
+    const r = await this.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
+  async createSession(s: SessionRow): Promise<void> {
+    await this.db
+      .insertInto('sessions')
+      .values({
+        id: s.id,
+        user_id: s.userId,
+        secret_hash: s.secretHash,
+        created_at: s.createdAt,
+        last_verified_at: s.lastVerifiedAt
+      })
+      .execute();
+  }
+
+  async getSession(id: string): Promise<{ session: SessionRow; user: UserRow } | null> {
+    const r = await this.db
+      .selectFrom('sessions')
+      .innerJoin('users', 'users.id', 'sessions.user_id')
+      .selectAll('users')
+      .select([
+        'sessions.id as session_id',
+        'sessions.secret_hash',
+        'sessions.created_at as session_created_at',
+        'sessions.last_verified_at'
+      ])
+      .where('sessions.id', '=', id)
+      .executeTakeFirst();
+    if (!r) return null;
+    return {
+      session: {
+        id: r.session_id,
+        userId: r.id,
+        secretHash: bytes(r.secret_hash),
+        createdAt: r.session_created_at,
+        lastVerifiedAt: r.last_verified_at
+      },
+      user: toUser(r)
+    };
+  }
+
+  async touchSession(id: string, lastVerifiedAt: string): Promise<void> {
+    await this.db.updateTable('sessions').set({ last_verified_at: lastVerifiedAt }).where('id', '=', id).execute();
+  }
+
+  async deleteSession(id: string): Promise<void> {
+    await this.db.deleteFrom('sessions').where('id', '=', id).execute();
+  }
+
+  async deleteUserSessions(userId: string): Promise<void> {
+    await this.db.deleteFrom('sessions').where('user_id', '=', userId).execute();
+  }
+
+  async createJob(
+    build: (number: number) => { row: JobRow; documentName: string; update: Uint8Array }
+  ): Promise<JobRow> {
+    return this.db.transaction().execute(async (trx) => {
+      const max = await trx
+        .selectFrom('jobs')
+        .select((eb) => eb.fn.max<number | null>('number').as('n'))
+        .executeTakeFirst();
+      const { row, documentName, update } = build(Number(max?.n ?? 1000) + 1);
+      await trx.insertInto('jobs').values(fromJob(row)).execute();
+      await trx
+        .insertInto('document_updates')
+        .values({ name: documentName, data: update, created_at: row.createdAt })
+        .execute();
+      return row;
+    });
+  }
+
+  async getJob(id: string): Promise<JobRow | null> {
+    const r = await this.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
+    return r ? toJob(r) : null;
+  }
+
+  async listJobs(filter: JobFilter = {}): Promise<JobRow[]> {
+    let q = this.db.selectFrom('jobs').selectAll().orderBy('number', 'desc');
+    if (filter.status) q = q.where('status', '=', filter.status);
+    if (filter.assigneeId) q = q.where('assignee_id', '=', filter.assigneeId);
+    if (filter.customerId) q = q.where('customer_id', '=', filter.customerId);
+    if (filter.activeOnly) q = q.where('status', '!=', 'collected');
+    if (filter.limit) q = q.limit(filter.limit);
+    return (await q.execute()).map(toJob);
+  }
+
+  async saveJob(row: JobRow): Promise<void> {
+    const { id, ...rest } = fromJob(row);
+    await this.db.updateTable('jobs').set(rest).where('id', '=', id).execute();
+  }
+
+  async createShareLink(l: ShareLinkRow): Promise<void> {
+    await this.db
+      .insertInto('share_links')
+      .values({
+        id: l.id,
+        job_id: l.jobId,
+        token_hash: l.tokenHash,
+        created_by: l.createdBy,
+        created_at: l.createdAt,
+        expires_at: l.expiresAt,
+        revoked_at: l.revokedAt
+      })
+      .execute();
+  }
+
+  async getShareLinkByHash(tokenHash: string): Promise<ShareLinkRow | null> {
+    const r = await this.db.selectFrom('share_links').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+    return r ? toShareLink(r) : null;
+  }
+
+  async listShareLinks(jobId: string): Promise<ShareLinkRow[]> {
+    const rows = await this.db
+      .selectFrom('share_links')
+      .selectAll()
+      .where('job_id', '=', jobId)
+      .orderBy('created_at')
+      .execute();
+    return rows.map(toShareLink);
+  }
+
+  async revokeShareLink(jobId: string, linkId: string, at: string): Promise<boolean> {
+    const r = await this.db
+      .updateTable('share_links')
+      .set({ revoked_at: at })
+      .where('id', '=', linkId)
+      .where('job_id', '=', jobId)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  async recordJobEvents(
+    jobId: string,
+    compute: (baseline: string | null) => { baseline: string; notifications: NewNotification[] },
+    isMoot: (n: NotificationRow) => boolean,
+    at: string
+  ): Promise<JobEventsResult> {
+    return this.db.transaction().execute(async (trx) => {
+      let q = trx.selectFrom('jobs').select('event_baseline').where('id', '=', jobId);
+      // PostgreSQL: lock the job row so a second instance waits and then sees the new baseline.
+      // SQLite: the write transaction is already exclusive.
+      if (this.dialect === 'postgres') q = q.forUpdate();
+      const job = await q.executeTakeFirst();
+      if (!job) return { stored: [], resolved: [] };
+      const { baseline, notifications } = compute(job.event_baseline ?? null);
+      const stored: NotificationRow[] = [];
+      for (const n of notifications) {
+        const seq = await nextSeq(trx);
+        if (n.coalesce) {
+          const existing = await trx
+            .updateTable('notifications')
+            .set({ title: n.title, body: n.body, created_at: n.createdAt, read_at: null, resolved_at: null, seq })
+            .where('user_id', '=', n.userId)
+            .where('job_id', '=', n.jobId)
+            .where('event_key', '=', n.eventKey)
+            .returningAll()
+            .executeTakeFirst();
+          if (existing) {
+            stored.push(toNotification(existing));
+            continue;
+          }
+        }
+        const row: NotificationsTable = {
+          id: crypto.randomUUID(),
+          seq,
+          user_id: n.userId,
+          job_id: n.jobId,
+          kind: n.kind,
+          event_key: n.eventKey,
+          title: n.title,
+          body: n.body,
+          created_at: n.createdAt,
+          read_at: null,
+          resolved_at: null
+        };
+        const inserted = await trx
+          .insertInto('notifications')
+          .values(row)
+          .onConflict((oc) => oc.columns(['user_id', 'job_id', 'event_key']).doNothing())
+          .executeTakeFirst();
+        if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) stored.push(toNotification(row));
+      }
+      await trx.updateTable('jobs').set({ event_baseline: baseline }).where('id', '=', jobId).execute();
+
+      const open = (
+        await trx.selectFrom('notifications').selectAll().where('job_id', '=', jobId).where('resolved_at', 'is', null).execute()
+      ).map(toNotification);
+      const resolved: NotificationRow[] = [];
+      for (const n of open.filter(isMoot)) {
+        const seq = await nextSeq(trx);
+        await trx.updateTable('notifications').set({ resolved_at: at, seq }).where('id', '=', n.id).execute();
+        resolved.push({ ...n, resolvedAt: at, seq });
+      }
+      return { stored, resolved };
+    });
+  }
+
+  async listNotifications(
+    userId: string,
+    options: { afterSeq?: number; limit?: number; unreadOnly?: boolean } = {}
+  ): Promise<NotificationRow[]> {
+    let q = this.db.selectFrom('notifications').selectAll().where('user_id', '=', userId);
+    if (options.unreadOnly) q = q.where('read_at', 'is', null);
+    q = options.afterSeq !== undefined ? q.where('seq', '>', options.afterSeq).orderBy('seq', 'asc') : q.orderBy('seq', 'desc');
+    return (await q.limit(options.limit ?? 100).execute()).map(toNotification);
+  }
+
+  async countUnread(userId: string): Promise<number> {
+    const r = await this.db
+      .selectFrom('notifications')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('user_id', '=', userId)
+      .where('read_at', 'is', null)
+      .where('resolved_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
+  async markRead(userId: string, which: string[] | 'all', at: string): Promise<NotificationRow[]> {
+    if (Array.isArray(which) && which.length === 0) return [];
+    return this.db.transaction().execute(async (trx) => {
+      let q = trx.selectFrom('notifications').select('id').where('user_id', '=', userId).where('read_at', 'is', null);
+      if (which !== 'all') q = q.where('id', 'in', which.slice(0, 1000));
+      const changed: NotificationRow[] = [];
+      for (const { id } of await q.orderBy('seq').execute()) {
+        const seq = await nextSeq(trx);
+        const row = await trx.updateTable('notifications').set({ read_at: at, seq }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+        changed.push(toNotification(row));
+      }
+      return changed;
+    });
+  }
+
+  async pruneNotifications(readBefore: string): Promise<number> {
+    const r = await this.db.deleteFrom('notifications').where('read_at', '<', readBefore).executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+
+  async documentsWithLoggedUpdates(): Promise<string[]> {
+    const rows = await this.db.selectFrom('document_updates').select('name').distinct().execute();
+    return rows.map((r) => r.name);
+  }
+
+  close(): Promise<void> {
+    return this.opened.close();
+  }
+}
+
+async function nextSeq(trx: Kysely<Database>): Promise<number> {
+  const r = await trx
+    .updateTable('counters')
+    .set((eb) => ({ value: eb('value', '+', 1) }))
+    .where('name', '=', 'notification_seq')
+    .returning('value')
+    .executeTakeFirstOrThrow();
+  return Number(r.value);
+}
+
+function toNotification(r: Selectable<NotificationsTable>): NotificationRow {
+  return {
+    id: r.id,
+    seq: Number(r.seq),
+    userId: r.user_id,
+    jobId: r.job_id,
+    kind: r.kind,
+    eventKey: r.event_key,
+    title: r.title,
+    body: r.body,
+    createdAt: r.created_at,
+    readAt: r.read_at,
+    resolvedAt: r.resolved_at
+  };
+}
+
+/** PostgreSQL hands back Buffers; Yjs and our callers want plain Uint8Arrays. */
+function bytes(b: Uint8Array): Uint8Array {
+  return b instanceof Buffer ? new Uint8Array(b.buffer, b.byteOffset, b.byteLength) : b;
+}
+
+function toUser(r: Selectable<UsersTable>): UserRow {
+  return {
+    id: r.id,
+    email: r.email,
+    name: r.name,
+    role: r.role,
+    passwordHash: r.password_hash,
+    createdAt: r.created_at
+  };
+}
+
+function toJob(r: Selectable<JobsTable>): JobRow {
+  return {
+    id: r.id,
+    number: Number(r.number),
+    bike: r.bike,
+    description: r.description,
+    customerId: r.customer_id,
+    customerName: r.customer_name,
+    assigneeId: r.assignee_id,
+    status: r.status,
+    itemsDone: Number(r.items_done),
+    itemsTotal: Number(r.items_total),
+    stuckReason: r.stuck_reason,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    statusSince: r.status_since,
+    collectedAt: r.collected_at
+  };
+}
+
+function fromJob(j: JobRow): JobsTable {
+  return {
+    id: j.id,
+    number: j.number,
+    bike: j.bike,
+    description: j.description,
+    customer_id: j.customerId,
+    customer_name: j.customerName,
+    assignee_id: j.assigneeId,
+    status: j.status,
+    items_done: j.itemsDone,
+    items_total: j.itemsTotal,
+    stuck_reason: j.stuckReason,
+    created_at: j.createdAt,
+    updated_at: j.updatedAt,
+    status_since: j.statusSince,
+    collected_at: j.collectedAt
+  };
+}
+
+function toShareLink(r: Selectable<ShareLinksTable>): ShareLinkRow {
+  return {
+    id: r.id,
+    jobId: r.job_id,
+    tokenHash: r.token_hash,
+    createdBy: r.created_by,
+    createdAt: r.created_at,
+    expiresAt: r.expires_at,
+    revokedAt: r.revoked_at
+  };
+}

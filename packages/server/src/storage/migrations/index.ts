@@ -1,0 +1,18 @@
+/**
+ * Schema migrations, in code, named by timestamp and only ever added to: a released
+ * migration is never edited (add a new one instead). Each runs once per database.
+ */
+import type { Kysely } from 'kysely';
+import type { Dialect } from '../database.js';
+import * as initial from './20261126T2200_initial.js';
+import * as notifications from './20261126T2300_notifications.js';
+
+export interface Migration {
+  name: string;
+  up(db: Kysely<any>, dialect: Dialect): Promise<void>;
+}
+
+export const MIGRATIONS: Migration[] = [
+  { name: '20261126T2200_initial', up: initial.up },
+  { name: '20261126T2300_notifications', up: notifications.up }
+];

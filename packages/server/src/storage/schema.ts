@@ -1,0 +1,104 @@
+/**
+ * Table types for Kysely. Times are ISO-8601 strings (UTC) in both dialects so rows compare
+ * and sort the same on SQLite and PostgreSQL; binary Yjs data is a Uint8Array.
+ */
+import type { Generated } from 'kysely';
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  name: string;
+  role: 'manager' | 'mechanic' | 'customer';
+  /** Argon2id PHC string; null for a customer created at intake who has no login yet. */
+  password_hash: string | null;
+  created_at: string;
+}
+
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  /** SHA-256 of the token's secret half (Lucia's guide): a leaked table holds no usable token. */
+  secret_hash: Uint8Array;
+  created_at: string;
+  last_verified_at: string;
+}
+
+/** The stored snapshot of a Yjs document, folded from the update log. */
+export interface DocumentsTable {
+  name: string;
+  state: Uint8Array;
+  updated_at: string;
+}
+
+/** Every accepted update, appended before it is applied: what makes an acknowledged edit durable. */
+export interface DocumentUpdatesTable {
+  id: Generated<number>;
+  name: string;
+  data: Uint8Array;
+  created_at: string;
+}
+
+/** The read model: one row per job, kept current from every accepted change. */
+export interface JobsTable {
+  id: string;
+  number: number;
+  bike: string;
+  description: string;
+  customer_id: string;
+  customer_name: string;
+  assignee_id: string | null;
+  status: string;
+  items_done: number;
+  items_total: number;
+  stuck_reason: string | null;
+  created_at: string;
+  updated_at: string;
+  status_since: string;
+  collected_at: string | null;
+  /** JSON of the facts last turned into events (see Notifier); null until first processed. */
+  event_baseline?: string | null;
+}
+
+export interface ShareLinksTable {
+  id: string;
+  job_id: string;
+  /** SHA-256 of the capability token; the token itself is only ever shown to its creator. */
+  token_hash: string;
+  created_by: string;
+  created_at: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface NotificationsTable {
+  id: string;
+  /** Position in the global notification order: a client's catch-up cursor. */
+  seq: number;
+  user_id: string;
+  job_id: string;
+  kind: string;
+  /** The logical event's key (JobEvent.key): unique per user and job, so stored once. */
+  event_key: string;
+  title: string;
+  body: string;
+  created_at: string;
+  read_at: string | null;
+  /** Set when the facts have made the alert moot (SPEC E9). */
+  resolved_at: string | null;
+}
+
+export interface CountersTable {
+  name: string;
+  value: number;
+}
+
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+  documents: DocumentsTable;
+  document_updates: DocumentUpdatesTable;
+  jobs: JobsTable;
+  share_links: ShareLinksTable;
+  notifications: NotificationsTable;
+  counters: CountersTable;
+}

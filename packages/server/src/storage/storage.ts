@@ -1,0 +1,171 @@
+/**
+ * The one storage interface of the server. Everything persistent goes through it, so the
+ * SQLite default and PostgreSQL share one contract test suite (test/storage.contract.test.ts).
+ */
+import type { Role } from '@pitboard/job-model';
+
+export interface UserRow {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  passwordHash: string | null;
+  createdAt: string;
+}
+
+export type PublicUser = Omit<UserRow, 'passwordHash' | 'createdAt'>;
+
+export interface SessionRow {
+  id: string;
+  userId: string;
+  secretHash: Uint8Array;
+  createdAt: string;
+  lastVerifiedAt: string;
+}
+
+export interface JobRow {
+  id: string;
+  number: number;
+  bike: string;
+  description: string;
+  customerId: string;
+  customerName: string;
+  assigneeId: string | null;
+  status: string;
+  itemsDone: number;
+  itemsTotal: number;
+  stuckReason: string | null;
+  createdAt: string;
+  updatedAt: string;
+  statusSince: string;
+  collectedAt: string | null;
+}
+
+export interface JobFilter {
+  status?: string;
+  assigneeId?: string;
+  customerId?: string;
+  /** Leave collected jobs out. */
+  activeOnly?: boolean;
+  limit?: number;
+}
+
+export interface ShareLinkRow {
+  id: string;
+  jobId: string;
+  tokenHash: string;
+  createdBy: string;
+  createdAt: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface NotificationRow {
+  id: string;
+  seq: number;
+  userId: string;
+  jobId: string;
+  kind: string;
+  eventKey: string;
+  title: string;
+  body: string;
+  createdAt: string;
+  readAt: string | null;
+  resolvedAt: string | null;
+}
+
+export interface NewNotification {
+  userId: string;
+  jobId: string;
+  kind: string;
+  eventKey: string;
+  title: string;
+  body: string;
+  createdAt: string;
+  /** Replace (and mark unread again) an entry with the same key instead of keeping the first. */
+  coalesce?: boolean;
+}
+
+export interface JobEventsResult {
+  /** Notifications stored by this call (new, or coalesced into an existing entry). */
+  stored: NotificationRow[];
+  /** Open notifications of the job this call marked resolved (with a new `seq`, like markRead). */
+  resolved: NotificationRow[];
+}
+
+export interface Storage {
+  readonly dialect: 'sqlite' | 'postgres';
+
+  // Documents: a snapshot plus an append-only log of accepted updates.
+  /** The stored state (snapshot merged with the log), or null for a document never stored. */
+  loadDocument(name: string): Promise<Uint8Array | null>;
+  /** Durably appends one accepted update. Resolves only once it is committed. */
+  appendUpdate(name: string, update: Uint8Array): Promise<void>;
+  /**
+   * Stores `state` as the snapshot and deletes the logged updates it already contains
+   * (`contains` decides), in one transaction. Updates logged but not yet in `state` stay.
+   */
+  compactDocument(name: string, state: Uint8Array, contains: (update: Uint8Array) => boolean): Promise<void>;
+  countLoggedUpdates(name: string): Promise<number>;
+
+  // Users
+  createUser(user: UserRow): Promise<void>;
+  getUserById(id: string): Promise<UserRow | null>;
+  getUserByEmail(email: string): Promise<UserRow | null>;
+  listUsers(role?: Role): Promise<UserRow[]>;
+  countUsers(): Promise<number>;
+
+  // Sessions
+  createSession(session: SessionRow): Promise<void>;
+  getSession(id: string): Promise<{ session: SessionRow; user: UserRow } | null>;
+  touchSession(id: string, lastVerifiedAt: string): Promise<void>;
+  deleteSession(id: string): Promise<void>;
+  deleteUserSessions(userId: string): Promise<void>;
+
+  // Jobs: the read model, plus job creation (row and first document update in one transaction).
+  /**
+   * Gives the next job number to `build`, then stores the row it returns and the document's
+   * first update atomically.
+   */
+  createJob(build: (number: number) => { row: JobRow; documentName: string; update: Uint8Array }): Promise<JobRow>;
+  getJob(id: string): Promise<JobRow | null>;
+  listJobs(filter?: JobFilter): Promise<JobRow[]>;
+  /** Replaces the read-model row of an existing job (no-op for an unknown id). */
+  saveJob(row: JobRow): Promise<void>;
+
+  // Share links
+  createShareLink(link: ShareLinkRow): Promise<void>;
+  getShareLinkByHash(tokenHash: string): Promise<ShareLinkRow | null>;
+  listShareLinks(jobId: string): Promise<ShareLinkRow[]>;
+  /** Marks a link revoked; false when no live link of that job has that id. */
+  revokeShareLink(jobId: string, linkId: string, at: string): Promise<boolean>;
+
+  // Notifications
+  /**
+   * One atomic step of the notification engine for a job: reads the job's event baseline (the
+   * facts last turned into events), lets `compute` derive what to store from it, stores those
+   * notifications at most once per (user, job, event key), saves the new baseline, and marks
+   * the job's open notifications that `isMoot` says are moot as resolved. Concurrent calls for
+   * one job (two instances) are serialised, so each logical event is stored once.
+   */
+  recordJobEvents(
+    jobId: string,
+    compute: (baseline: string | null) => { baseline: string; notifications: NewNotification[] },
+    isMoot: (n: NotificationRow) => boolean,
+    at: string
+  ): Promise<JobEventsResult>;
+  /** Newest first; or, with `afterSeq`, everything after that cursor in order (catch-up). */
+  listNotifications(userId: string, options?: { afterSeq?: number; limit?: number; unreadOnly?: boolean }): Promise<NotificationRow[]>;
+  countUnread(userId: string): Promise<number>;
+  /**
+   * Marks the user's notifications read and moves them to the end of the change order (new
+   * `seq`), so other devices catching up see the change; returns the changed rows.
+   */
+  markRead(userId: string, which: string[] | 'all', at: string): Promise<NotificationRow[]>;
+  /** Deletes read notifications read before `readBefore`; returns how many. */
+  pruneNotifications(readBefore: string): Promise<number>;
+  /** Names of documents with logged updates not yet folded into their snapshot. */
+  documentsWithLoggedUpdates(): Promise<string[]>;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,40 @@
+/**
+ * Who may open which document (product.md, permissions; SPEC P8). The session comes from the
+ * provider's token or, for browsers, the `session` cookie of the upgrade request.
+ * Refusals reach the client as a permission-denied message with the reason.
+ */
+import type { Extension, onAuthenticatePayload } from '@hocuspocus/server';
+import { canOpenJob } from '@pitboard/job-model';
+import type { AuthService } from '../auth/auth-service.js';
+import { cookieValue, SESSION_COOKIE } from '../auth/auth-service.js';
+import { ForbiddenError, NotFoundError } from '../errors.js';
+import type { Storage } from '../storage/index.js';
+import type { ConnectionContext } from './context.js';
+import { parseDocumentName } from './documents.js';
+
+export class Authentication implements Extension {
+  extensionName = 'pitboard-authentication';
+
+  constructor(
+    private readonly auth: AuthService,
+    private readonly storage: Storage
+  ) {}
+
+  async onAuthenticate({ token, requestHeaders, documentName, connectionConfig }: onAuthenticatePayload): Promise<ConnectionContext> {
+    const address = parseDocumentName(documentName);
+    const credential = token && token !== 'cookie' ? token : cookieValue(requestHeaders.get('cookie'), SESSION_COOKIE);
+    const { user, sessionId } = await this.auth.sessions.validate(credential);
+
+    if (address.kind === 'inbox') {
+      if (address.userId !== user.id) throw new ForbiddenError('not your inbox');
+      connectionConfig.readOnly = true;
+    } else {
+      const job = await this.storage.getJob(address.jobId);
+      if (!job) throw new NotFoundError('no such job');
+      if (!canOpenJob({ id: user.id, role: user.role }, job.assigneeId)) {
+        throw new ForbiddenError(user.role === 'customer' ? 'customers see jobs through their progress page' : 'this job is not assigned to you');
+      }
+    }
+    return { user, sessionId, address };
+  }
+}

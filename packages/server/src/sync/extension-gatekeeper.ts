@@ -1,0 +1,22 @@
+/**
+ * Runs every incoming job update through Admission before Hocuspocus applies it. Throwing here
+ * closes the connection with `{code, reason}`: the update is never applied, stored or broadcast.
+ */
+import type { beforeSyncPayload, Extension } from '@hocuspocus/server';
+import { ForbiddenError } from '../errors.js';
+import type { Admission } from './admission.js';
+import type { ConnectionContext } from './context.js';
+
+const SYNC_STEP_1 = 0;
+
+export class Gatekeeper implements Extension {
+  extensionName = 'pitboard-gatekeeper';
+
+  constructor(private readonly admission: Admission) {}
+
+  async beforeSync({ type, payload, document, context }: beforeSyncPayload<ConnectionContext>): Promise<void> {
+    if (type === SYNC_STEP_1) return; // a state vector: asks for changes, writes nothing
+    if (context.address?.kind !== 'job') throw new ForbiddenError('this document is read-only');
+    await this.admission.admit(document, { id: context.user.id, role: context.user.role }, payload);
+  }
+}

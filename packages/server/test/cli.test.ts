@@ -1,0 +1,45 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, spawnServer, tempDir, type ChildServer } from './helpers/server.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const cli = (dataDir: string, ...args: string[]) =>
+  spawnSync('npm', ['run', '--silent', 'cli', '--', ...args], { cwd: root, env: { ...process.env, DATA_DIR: dataDir }, encoding: 'utf8' });
+
+describe('CLI', () => {
+  const dataDir = tempDir();
+  let server: ChildServer;
+  beforeAll(() => {
+    const added = cli(dataDir, 'user', 'add', '--role', 'mechanic', '--email', 'New@Shop.dev', '--name', 'New Mechanic', '--password', 'spokes-and-nipples');
+    expect(added.stderr).toBe('');
+    expect(added.status).toBe(0);
+    expect(added.stdout).toMatch(/added mechanic new@shop\.dev/);
+  });
+  afterAll(() => server?.kill('SIGKILL'));
+
+  it('user add creates a user who can then log in', async () => {
+    server = await spawnServer(dataDir);
+    const r = await api(server.url).post('/api/auth/login', { email: 'new@shop.dev', password: 'spokes-and-nipples' });
+    expect(r.status).toBe(200);
+    expect(r.body.user).toMatchObject({ email: 'new@shop.dev', name: 'New Mechanic', role: 'mechanic' });
+  });
+
+  it('user list shows users', () => {
+    const listed = cli(dataDir, 'user', 'list');
+    expect(listed.status).toBe(0);
+    expect(listed.stdout).toMatch(/mechanic\tnew@shop\.dev\tNew Mechanic/);
+  });
+
+  it('bad input: a clear error, exit code non-zero, nothing changed', () => {
+    const dup = cli(dataDir, 'user', 'add', '--role', 'mechanic', '--email', 'new@shop.dev', '--name', 'X', '--password', 'long-enough');
+    expect(dup.status).toBe(1);
+    expect(dup.stderr).toMatch(/a user with that email exists/);
+    const badRole = cli(dataDir, 'user', 'add', '--role', 'boss', '--email', 'b@shop.dev', '--name', 'X', '--password', 'long-enough');
+    expect(badRole.stderr).toMatch(/role must be one of/);
+    const missing = cli(dataDir, 'user', 'add', '--role', 'manager');
+    expect(missing.status).toBe(2);
+    expect(cli(dataDir, 'user', 'list').stdout.trim().split('\n')).toHaveLength(1);
+  });
+});

@@ -1,0 +1,215 @@
+/**
+ * Test helpers: a real server on 127.0.0.1 (port 0) with a real SQLite file in a temporary
+ * folder, real users and sessions, real providers over real WebSockets.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
+import type { Role } from '@pitboard/job-model';
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+import { addUser } from '../../src/auth/users.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import { startServer, type RunningServer } from '../../src/http/server.js';
+import { createLogger } from '../../src/log.js';
+import { createPitboard, type Pitboard } from '../../src/pitboard.js';
+
+export function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'pitboard-test-'));
+}
+
+export interface TestServer {
+  pitboard: Pitboard;
+  server: RunningServer;
+  url: string;
+  wsUrl: string;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+export async function startTestServer(options: { dataDir?: string; config?: Partial<Config>; env?: Record<string, string> } = {}): Promise<TestServer> {
+  const dataDir = options.dataDir ?? tempDir();
+  const env = { PITBOARD_DEMO: '0', LOG_LEVEL: 'silent', ...options.env, DATA_DIR: dataDir, HOST: '127.0.0.1' };
+  if (process.env.TEST_DATABASE_URL) Object.assign(env, { DATABASE_URL: process.env.TEST_DATABASE_URL });
+  const config = loadConfig(env as NodeJS.ProcessEnv, { port: 0, ...options.config });
+  const pitboard = await createPitboard(config, createLogger(env.LOG_LEVEL));
+  const server = await startServer(pitboard);
+  return { pitboard, server, url: server.url, wsUrl: `${server.url.replace(/^http/, 'ws')}/collab`, dataDir, stop: () => server.stop() };
+}
+
+export interface TestUser {
+  id: string;
+  role: Role;
+  email: string;
+  token: string;
+}
+
+let counter = 0;
+export async function createUser(pitboard: Pitboard, role: Role, name = `${role} ${++counter}`): Promise<TestUser> {
+  const email = `${role}${++counter}-${Date.now()}@test.pitboard.dev`;
+  const user = await addUser(pitboard.storage, { role, email, name, password: 'correct horse' });
+  const { token } = await pitboard.auth.sessions.create(user.id);
+  return { id: user.id, role, email, token };
+}
+
+/** JSON over HTTP; never throws on a status, returns it. */
+export function api(base: string, token?: string) {
+  const call = async (method: string, p: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const res = await fetch(base + p, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers
+      },
+      ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {})
+    });
+    const text = await res.text();
+    let json: any = null;
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch {
+      json = text;
+    }
+    return { status: res.status, body: json, headers: res.headers };
+  };
+  return {
+    get: (p: string, headers?: Record<string, string>) => call('GET', p, undefined, headers),
+    post: (p: string, body?: unknown, headers?: Record<string, string>) => call('POST', p, body ?? {}, headers),
+    del: (p: string) => call('DELETE', p)
+  };
+}
+
+export interface Client {
+  doc: Y.Doc;
+  provider: HocuspocusProvider;
+  socket: HocuspocusProviderWebsocket;
+  /** Close events the server sent for this document, newest last. */
+  closes: { code: number; reason: string }[];
+  /** Resolves when the server has acknowledged every local change. */
+  settled(): Promise<void>;
+  close(): void;
+}
+
+/** A provider on `name`; resolves once synced, rejects with the reason if refused. */
+export function connect(wsUrl: string, name: string, token: string | null, doc = new Y.Doc()): Promise<Client> {
+  const socket = new HocuspocusProviderWebsocket({ url: wsUrl, WebSocketPolyfill: WebSocket, maxAttempts: 1 });
+  const closes: { code: number; reason: string }[] = [];
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`connect to ${name} timed out`)), 8000);
+    const provider = new HocuspocusProvider({
+      websocketProvider: socket,
+      name,
+      document: doc,
+      token,
+      onClose: ({ event }) => closes.push({ code: event.code, reason: event.reason }),
+      onSynced: () => {
+        clearTimeout(timer);
+        resolve({
+          closes,
+          doc,
+          provider,
+          socket,
+          settled: () => waitFor(() => provider.unsyncedChanges === 0, 5000, 'changes acknowledged'),
+          close: () => {
+            provider.destroy();
+            socket.destroy();
+          }
+        });
+      },
+      onAuthenticationFailed: ({ reason }) => {
+        clearTimeout(timer);
+        provider.destroy();
+        socket.destroy();
+        reject(new Error(`refused: ${reason}`));
+      }
+    });
+    provider.attach();
+  });
+}
+
+export async function waitFor(predicate: () => boolean | Promise<boolean>, timeoutMs = 5000, what = 'condition'): Promise<void> {
+  const start = Date.now();
+  while (!(await predicate())) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const serverRoot = path.resolve(here, '../..');
+
+export interface ChildServer {
+  url: string;
+  wsUrl: string;
+  child: ChildProcess;
+  output: () => string;
+  kill(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** The server as a real child process (for kill -9 and SIGTERM tests). */
+export async function spawnServer(dataDir: string, env: Record<string, string> = {}): Promise<ChildServer> {
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'src/main.ts'], {
+    cwd: serverRoot,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, PITBOARD_DEMO: '0', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe']
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 20_000);
+    const onData = () => {
+      const m = /"msg":"listening".*?"port":(\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        child.stdout!.off('data', onData);
+        resolve(Number(m[1]));
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.once('exit', () => reject(new Error(`server exited:\n${out}`)));
+  });
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    wsUrl: `ws://127.0.0.1:${port}/collab`,
+    child,
+    output: () => out,
+    kill: async (signal = 'SIGKILL') => {
+      child.kill(signal);
+      return exited;
+    }
+  };
+}
+
+export interface InboxClient extends Client {
+  messages: any[];
+  /** Every notification seen live or in a backlog, by id (latest version). */
+  notifications(): Map<string, any>;
+  sync(after?: number): void;
+}
+
+/** A user's inbox connection, recording every stateless message. */
+export async function openInbox(wsUrl: string, user: TestUser): Promise<InboxClient> {
+  const messages: any[] = [];
+  const client = await connect(wsUrl, `inbox:${user.id}`, user.token);
+  client.provider.on('stateless', ({ payload }: { payload: string }) => messages.push(JSON.parse(payload)));
+  return {
+    ...client,
+    messages,
+    notifications: () => {
+      const byId = new Map<string, any>();
+      for (const m of messages) {
+        const list = m.type === 'notification' ? [m.notification] : m.notifications ?? [];
+        for (const n of list) byId.set(n.id, n);
+      }
+      return byId;
+    },
+    sync: (after = 0) => client.provider.sendStateless(JSON.stringify({ type: 'sync', after }))
+  };
+}
