@@ -5,6 +5,6 @@ export default {
   kit: {
     adapter: adapter({ out: 'build' }),
     // The custom server (server.js) serves /collab and /api before SvelteKit sees a request.
-    csrf: { checkOrigin: true }
+    csrf: { trustedOrigins: [] }
   }
 };

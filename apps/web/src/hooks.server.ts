@@ -1,5 +1,5 @@
 import type { Handle } from '@sveltejs/kit';
-import { SESSION_COOKIE } from '@pitboard/server';
+import { SESSION_COOKIE } from '$lib/server/session';
 import { pitboard } from '$lib/server/pitboard';
 
 /** Thin on purpose: resolve the session cookie into `locals.user`, nothing else. */

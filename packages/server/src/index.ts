@@ -9,4 +9,3 @@ export { addUser } from './auth/users.js';
 export { SESSION_COOKIE, cookieValue, sessionCookie, clearSessionCookie } from './auth/auth-service.js';
 export type { SessionUser, ValidSession } from './auth/sessions.js';
 export type { JobRow, UserRow, Storage } from './storage/index.js';
-export { jobSummary } from './http/routes/jobs.js';

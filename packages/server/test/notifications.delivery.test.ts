@@ -60,6 +60,9 @@ describe('notifications: delivery', () => {
     expect((await api(t.url, theo.token).get('/api/notifications?limit=0')).status).toBe(400);
     expect((await api(t.url).get('/api/notifications')).status).toBe(401);
     // Someone else's ids change nothing.
+    const [job] = (await api(t.url, kim.token).get('/api/jobs')).body;
+    const item = (await api(t.url, theo.token).get(`/api/jobs/${job.id}`)).body.items[0];
+    await api(t.url, theo.token).post(`/api/jobs/${job.id}/items/${item.id}`, { done: true });
     const kims = (await api(t.url, kim.token).get('/api/customer/notifications/list/')).body;
     expect(kims.length).toBeGreaterThan(0);
     expect((await api(t.url, theo.token).post('/api/notifications/mark-read', { ids: kims.map((n: { id: string }) => n.id) })).body.marked).toBe(0);

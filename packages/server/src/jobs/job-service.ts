@@ -25,7 +25,7 @@ import type { Admission } from '../sync/admission.js';
 import { cloneDoc } from '../sync/clone.js';
 import { jobDocumentName } from '../sync/documents.js';
 import type { Projector } from '../sync/extension-projector.js';
-import { projectJob } from './projection.js';
+import { jobSummary, projectJob } from './projection.js';
 
 export interface NewJob {
   bike: string;
@@ -123,6 +123,11 @@ export class JobService {
     if (!canOpenJob(actor, row.assigneeId)) throw new ForbiddenError('this job is not assigned to you');
     const facts = await this.facts(jobId);
     return { ...facts, status: deriveStatus(facts), progress: progressOf(facts), updatedAt: row.updatedAt, statusSince: row.statusSince };
+  }
+
+  /** The list shape of contract.md, plus additive fields; staff also see customer and stuck details. */
+  summary(row: JobRow, forStaff: boolean) {
+    return jobSummary(row, forStaff);
   }
 
   list(actor: Actor, filter: Pick<JobFilter, 'status' | 'activeOnly'>): Promise<JobRow[]> {

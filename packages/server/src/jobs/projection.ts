@@ -26,3 +26,20 @@ export function projectJob(facts: JobFacts, previous: JobRow | null, now: string
     collectedAt: facts.collectedAt ?? null
   };
 }
+
+/** The list shape of contract.md, plus a few additive fields for boards. */
+export function jobSummary(row: JobRow, forStaff: boolean) {
+  return {
+    id: row.id,
+    number: row.number,
+    bike: row.bike,
+    status: row.status,
+    progress: { done: row.itemsDone, total: row.itemsTotal },
+    assigneeId: row.assigneeId,
+    customerId: row.customerId,
+    updatedAt: row.updatedAt,
+    statusSince: row.statusSince,
+    createdAt: row.createdAt,
+    ...(forStaff ? { customerName: row.customerName, description: row.description, stuckReason: row.stuckReason } : {})
+  };
+}

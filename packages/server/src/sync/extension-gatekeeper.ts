@@ -5,6 +5,7 @@
 import type { beforeSyncPayload, Extension } from '@hocuspocus/server';
 import { ForbiddenError } from '../errors.js';
 import type { Admission } from './admission.js';
+import { isEmptyUpdate } from './clone.js';
 import type { ConnectionContext } from './context.js';
 
 const SYNC_STEP_1 = 0;
@@ -16,7 +17,10 @@ export class Gatekeeper implements Extension {
 
   async beforeSync({ type, payload, document, context }: beforeSyncPayload<ConnectionContext>): Promise<void> {
     if (type === SYNC_STEP_1) return; // a state vector: asks for changes, writes nothing
-    if (context.address?.kind !== 'job') throw new ForbiddenError('this document is read-only');
+    if (context.address?.kind !== 'job') {
+      if (isEmptyUpdate(payload)) return; // a read-only client's empty sync step 2
+      throw new ForbiddenError('this document is read-only');
+    }
     await this.admission.admit(document, { id: context.user.id, role: context.user.role }, payload);
   }
 }

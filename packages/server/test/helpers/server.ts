@@ -152,7 +152,7 @@ export interface ChildServer {
 
 /** The server as a real child process (for kill -9 and SIGTERM tests). */
 export async function spawnServer(dataDir: string, env: Record<string, string> = {}): Promise<ChildServer> {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['--conditions=pitboard-source', '--import', 'tsx', 'src/main.ts'], {
     cwd: serverRoot,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, PITBOARD_DEMO: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe']

@@ -1,5 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { PitboardError, SESSION_COOKIE } from '@pitboard/server';
+import { isPitboardError } from '$lib/server/errors';
+import { SESSION_COOKIE } from '$lib/server/session';
 import { homeFor } from '$lib/server/homes';
 import { pitboard } from '$lib/server/pitboard';
 import type { Actions, PageServerLoad } from './$types';
@@ -26,7 +27,7 @@ export const actions: Actions = {
       });
       redirect(303, homeFor(user));
     } catch (e) {
-      if (e instanceof PitboardError) {
+      if (isPitboardError(e)) {
         const error = e.status === 429 ? 'Too many attempts. Wait a few minutes and try again.' : 'Wrong email or password.';
         return fail(e.status, { email, error });
       }

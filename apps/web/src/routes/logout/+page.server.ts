@@ -1,5 +1,5 @@
 import { redirect } from '@sveltejs/kit';
-import { SESSION_COOKIE } from '@pitboard/server';
+import { SESSION_COOKIE } from '$lib/server/session';
 import { pitboard } from '$lib/server/pitboard';
 import type { Actions, PageServerLoad } from './$types';
 

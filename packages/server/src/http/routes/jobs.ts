@@ -12,26 +12,9 @@ import {
 import { BadRequestError, ConflictError, ForbiddenError } from '../../errors.js';
 import type { JobService, NewJob } from '../../jobs/job-service.js';
 import { requireManager } from '../../jobs/job-service.js';
-import type { JobRow } from '../../storage/index.js';
+import { jobSummary } from '../../jobs/projection.js';
 import { json, type Router } from '../router.js';
 import { optionalObject, optionalString, requiredBoolean, requiredString, stringArray } from '../validate.js';
-
-/** The list shape of contract.md, plus a few additive fields for boards. */
-export function jobSummary(row: JobRow, forStaff: boolean) {
-  return {
-    id: row.id,
-    number: row.number,
-    bike: row.bike,
-    status: row.status,
-    progress: { done: row.itemsDone, total: row.itemsTotal },
-    assigneeId: row.assigneeId,
-    customerId: row.customerId,
-    updatedAt: row.updatedAt,
-    statusSince: row.statusSince,
-    createdAt: row.createdAt,
-    ...(forStaff ? { customerName: row.customerName, description: row.description, stuckReason: row.stuckReason } : {})
-  };
-}
 
 export function jobRoutes(router: Router, jobs: JobService) {
   router.on('POST', '/api/jobs', async (ctx) => {

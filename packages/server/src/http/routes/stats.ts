@@ -2,7 +2,7 @@ import { JOB_STATUSES } from '@pitboard/job-model';
 import { ForbiddenError } from '../../errors.js';
 import type { JobRow, Storage } from '../../storage/index.js';
 import { json, type Router } from '../router.js';
-import { jobSummary } from './jobs.js';
+import { jobSummary } from '../../jobs/projection.js';
 
 /** The seed's dashboard numbers, computed from the read model (never from documents). */
 export function statsRoutes(router: Router, deps: { storage: Storage; liveConnections(): number }) {

@@ -1,5 +1,5 @@
 import { error } from '@sveltejs/kit';
-import { PitboardError } from '@pitboard/server';
+import { isPitboardError } from '$lib/server/errors';
 import { pitboard } from '$lib/server/pitboard';
 import type { PageServerLoad } from './$types';
 
@@ -9,7 +9,7 @@ export const load: PageServerLoad = async ({ params, setHeaders }) => {
   try {
     return { view: await pitboard().jobs.publicViewForToken(params.token) };
   } catch (e) {
-    if (e instanceof PitboardError && e.status === 404) error(404, 'This link is not valid any more. Ask the shop for a new one.');
+    if (isPitboardError(e) && e.status === 404) error(404, 'This link is not valid any more. Ask the shop for a new one.');
     throw e;
   }
 };
