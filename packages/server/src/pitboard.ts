@@ -13,6 +13,7 @@ import { JobService } from './jobs/job-service.js';
 import { createLogger, type Logger } from './log.js';
 import { Metrics } from './metrics.js';
 import { Inbox } from './notifications/inbox.js';
+import { ShareFeed } from './jobs/share-feed.js';
 import { Notifier } from './notifications/notifier.js';
 import { openStorage, type Storage } from './storage/index.js';
 import { Admission } from './sync/admission.js';
@@ -51,6 +52,9 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
   });
   const notifier = new Notifier(storage, inbox, log, { observeHook: (ms) => metrics.hookSeconds.observe(ms) });
   projector.onJobChange(({ facts }) => notifier.onJobChange(facts));
+  projector.onJobChange(({ row, previous }) => inbox.deliverJob(row, previous));
+  const shareFeed = new ShareFeed();
+  projector.onJobChange(({ facts, row }) => shareFeed.publish(facts, row));
   const hocuspocus = new Hocuspocus({
     quiet: true,
     extensions: [new Authentication(auth, storage), new Gatekeeper(admission), persistence(storage), projector, inbox]
@@ -65,6 +69,7 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
     storage,
     jobs,
     inbox,
+    shareFeed,
     metrics,
     log,
     liveConnections: () => hocuspocus.getConnectionsCount(),

@@ -5,11 +5,13 @@ import type { JobService } from '../jobs/job-service.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import type { Inbox } from '../notifications/inbox.js';
+import type { ShareFeed } from '../jobs/share-feed.js';
 import type { Storage } from '../storage/index.js';
 import { json, Router } from './router.js';
 import { authRoutes } from './routes/auth.js';
 import { jobRoutes } from './routes/jobs.js';
 import { notificationRoutes } from './routes/notifications.js';
+import { shareEventsRoute } from './routes/share-events.js';
 import { statsRoutes } from './routes/stats.js';
 
 export interface ApiDeps {
@@ -18,6 +20,7 @@ export interface ApiDeps {
   storage: Storage;
   jobs: JobService;
   inbox: Inbox;
+  shareFeed: ShareFeed;
   metrics: Metrics;
   log: Logger;
   liveConnections(): number;
@@ -40,6 +43,7 @@ export function createApi(deps: ApiDeps): Router {
     sessionMaxAgeSeconds: Math.floor(config.session.absoluteMs / 1000)
   });
   jobRoutes(router, deps.jobs);
+  shareEventsRoute(router, deps.jobs, deps.shareFeed);
   statsRoutes(router, { storage: deps.storage, liveConnections: deps.liveConnections });
   notificationRoutes(router, { storage: deps.storage, inbox: deps.inbox });
   router.on('GET', '/metrics', async () => new Response(deps.metrics.render(), { headers: { 'content-type': 'text/plain; version=0.0.4' } }));

@@ -17,8 +17,9 @@ export function notificationDto(n: NotificationRow) {
 
 export type NotificationDto = ReturnType<typeof notificationDto>;
 
-/** Messages on `inbox:<userId>` (stateless, JSON). */
+/** Messages on `inbox:<userId>` (stateless, JSON). `job` keeps boards and lists live. */
 export type InboxMessage =
+  | { type: 'job'; job: Record<string, unknown> }
   | { type: 'notification'; notification: NotificationDto; unread: number }
   | { type: 'changed'; notifications: NotificationDto[]; unread: number }
   | { type: 'backlog'; notifications: NotificationDto[]; unread: number; more: boolean };

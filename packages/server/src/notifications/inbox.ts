@@ -8,9 +8,10 @@
  * more than `maxBufferedBytes` unsent, it is closed (4008) and catches up from storage when it
  * reconnects.
  */
-import type { Extension, Hocuspocus, onConfigurePayload, onStatelessPayload } from '@hocuspocus/server';
+import type { Connection, Extension, Hocuspocus, onConfigurePayload, onStatelessPayload } from '@hocuspocus/server';
 import type { Logger } from '../log.js';
-import type { NotificationRow, Storage } from '../storage/index.js';
+import { jobSummary } from '../jobs/projection.js';
+import type { JobRow, NotificationRow, Storage } from '../storage/index.js';
 import type { ConnectionContext } from '../sync/context.js';
 import { inboxDocumentName } from '../sync/documents.js';
 import { notificationDto, type InboxMessage } from './dto.js';
@@ -73,21 +74,41 @@ export class Inbox implements Extension {
     this.send(userId, { type: 'changed', notifications: rows.map(notificationDto), unread });
   }
 
+  /**
+   * A job's read-model row changed: every connected manager, its mechanic (and the one it was
+   * taken from) and its customer get the new row, as each may see it.
+   */
+  deliverJob(row: JobRow, previous: JobRow | null): void {
+    const staff = JSON.stringify({ type: 'job', job: jobSummary(row, true) } satisfies InboxMessage);
+    const staffIds = new Set([row.assigneeId, previous?.assigneeId].filter((id): id is string => !!id));
+    for (const [name, document] of this.instance?.documents ?? []) {
+      if (!name.startsWith('inbox:')) continue;
+      const userId = name.slice('inbox:'.length);
+      for (const connection of document.getConnections()) {
+        const user = (connection.context as ConnectionContext | undefined)?.user;
+        if (user?.role === 'manager' || staffIds.has(userId)) this.sendTo(connection, staff, userId);
+      }
+    }
+    this.send(row.customerId, { type: 'job', job: jobSummary(row, false) });
+  }
+
   private send(userId: string, message: InboxMessage): boolean {
     const document = this.instance?.documents.get(inboxDocumentName(userId));
     if (!document) return false;
     const payload = JSON.stringify(message);
     let sent = false;
-    for (const connection of document.getConnections()) {
-      const buffered = (connection.webSocket as unknown as { bufferedAmount?: number }).bufferedAmount ?? 0;
-      if (buffered > this.options.maxBufferedBytes) {
-        this.log.warn('inbox connection too far behind; closing it to catch up from storage', { userId, buffered });
-        connection.close({ code: 4008, reason: 'too far behind; reconnect to catch up' });
-        continue;
-      }
-      connection.sendStateless(payload);
-      sent = true;
-    }
+    for (const connection of document.getConnections()) sent = this.sendTo(connection, payload, userId) || sent;
     return sent;
+  }
+
+  private sendTo(connection: Connection, payload: string, userId: string): boolean {
+    const buffered = (connection.webSocket as unknown as { bufferedAmount?: number }).bufferedAmount ?? 0;
+    if (buffered > this.options.maxBufferedBytes) {
+      this.log.warn('inbox connection too far behind; closing it to catch up from storage', { userId, buffered });
+      connection.close({ code: 4008, reason: 'too far behind; reconnect to catch up' });
+      return false;
+    }
+    connection.sendStateless(payload);
+    return true;
   }
 }
