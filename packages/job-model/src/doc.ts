@@ -8,6 +8,8 @@ import type { ItemFacts, JobFacts, NoteFacts, QcFacts, RawJob, StuckFacts } from
 
 export const KNOWN_ROOTS = ['job', 'items', 'notes', 'stuck', 'qc'] as const;
 
+export const isKnownRoot = (name: string): boolean => (KNOWN_ROOTS as readonly string[]).includes(name);
+
 const MAP_ROOTS: readonly string[] = ['job', 'stuck'];
 
 export const jobMap = (doc: Y.Doc): Y.Map<unknown> => doc.getMap('job');
@@ -44,8 +46,7 @@ export function readRaw(doc: Y.Doc): RawJob {
     const hasListContent = type._start !== null;
     const hasKeys = type._map.size > 0;
     if (hasListContent || hasKeys) roots.push(name);
-    const isKnown = (KNOWN_ROOTS as readonly string[]).includes(name);
-    if (isKnown && (MAP_ROOTS.includes(name) ? hasListContent : hasKeys)) misshapen.push(name);
+    if (isKnownRoot(name) && (MAP_ROOTS.includes(name) ? hasListContent : hasKeys)) misshapen.push(name);
   }
   return { roots, misshapen, ...raw };
 }

@@ -7,13 +7,15 @@ import { deriveStatus, itemsSignature, progressOf } from './status.js';
 import type { JobEvent, JobFacts, QcFacts, StuckFacts } from './types.js';
 
 const stuckKey = (stuck: StuckFacts) => `stuck:${stuck.reportedAt}`;
+// Optional event fields stay absent rather than undefined.
+const withMechanic = (mechanicId: string | null) => (mechanicId === null ? {} : { mechanicId });
+const withNote = (note: string | undefined) => (note === undefined ? {} : { note });
 
 /** E1–E8 in a fixed order. `before` is null for a new job. */
 export function deriveEvents(before: JobFacts | null, after: JobFacts): JobEvent[] {
   const jobId = after.id;
   const events: JobEvent[] = [];
   const add = (event: Omit<JobEvent, 'jobId'>) => events.push({ ...event, jobId });
-  const optional = (mechanicId: string | null) => (mechanicId === null ? {} : { mechanicId });
 
   // E1, E2
   const previous = before?.assigneeId ?? null;
@@ -38,18 +40,13 @@ export function deriveEvents(before: JobFacts | null, after: JobFacts): JobEvent
     add({ kind: 'stuck', key: stuckKey(now), reason: now.reason, mechanicId: now.reportedBy });
   }
   if (was?.open && now && !now.open) {
-    add({
-      kind: 'unstuck',
-      key: `unstuck:${now.resolvedAt ?? 'none'}`,
-      ...optional(after.assigneeId),
-      ...(now.resolution === undefined ? {} : { note: now.resolution })
-    });
+    add({ kind: 'unstuck', key: `unstuck:${now.resolvedAt ?? 'none'}`, ...withMechanic(after.assigneeId), ...withNote(now.resolution) });
   }
 
   // E7: QC entries carry no id; who checked and when tells them apart.
   const isNew = (qc: QcFacts) => !before?.qc.some((old) => old.at === qc.at && old.by === qc.by);
   for (const qc of after.qc.filter((q) => !q.pass && isNew(q))) {
-    add({ kind: 'qc_failed', key: `qc_failed:${qc.at}`, ...optional(after.assigneeId), ...(qc.note === undefined ? {} : { note: qc.note }) });
+    add({ kind: 'qc_failed', key: `qc_failed:${qc.at}`, ...withMechanic(after.assigneeId), ...withNote(qc.note) });
   }
 
   // E4, E8

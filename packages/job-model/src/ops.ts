@@ -47,6 +47,10 @@ function requireJob(doc: Y.Doc): void {
   if (typeof jobMap(doc).get('id') !== 'string') throw new JobModelError('this document holds no job');
 }
 
+function setMany(map: Y.Map<unknown>, values: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(values)) map.set(key, value);
+}
+
 function findItem(doc: Y.Doc, itemId: string): Y.Map<unknown> {
   const item = itemsArray(doc)
     .toArray()
@@ -55,16 +59,10 @@ function findItem(doc: Y.Doc, itemId: string): Y.Map<unknown> {
   return item;
 }
 
-function newItem(title: string): Y.Map<unknown> {
+function newItem(itemId: string, title: string): Y.Map<unknown> {
   const item = new Y.Map<unknown>();
-  item.set('id', newId());
-  item.set('title', title);
-  item.set('done', false);
+  setMany(item, { id: itemId, title, done: false });
   return item;
-}
-
-function setMany(map: Y.Map<unknown>, values: Record<string, unknown>): void {
-  for (const [key, value] of Object.entries(values)) map.set(key, value);
 }
 
 function untick(item: Y.Map<unknown>): void {
@@ -90,7 +88,7 @@ export function createJob(doc: Y.Doc, init: NewJobInit): void {
   if (jobMap(doc).has('id')) throw new JobModelError('this document already holds a job');
   if (!Number.isInteger(init.number) || init.number < 1) throw new JobModelError('number must be a positive integer');
   if (!Array.isArray(init.items) || init.items.length > LIMITS.items) {
-    throw new JobModelError(`a job has at most ${LIMITS.items} items`);
+    throw new JobModelError(`items must be a list of at most ${LIMITS.items} titles`);
   }
   const assigneeId = init.assigneeId ?? null;
   const job = {
@@ -107,7 +105,7 @@ export function createJob(doc: Y.Doc, init: NewJobInit): void {
   doc.transact(() => {
     setMany(jobMap(doc), job);
     if (job.assigneeId !== null) jobMap(doc).set('assignedAt', job.createdAt);
-    itemsArray(doc).push(titles.map(newItem));
+    itemsArray(doc).push(titles.map((title) => newItem(newId(), title)));
   });
 }
 
@@ -220,10 +218,11 @@ export function updateDetails(doc: Y.Doc, d: { bike?: string; description?: stri
 
 export function addItem(doc: Y.Doc, title: string): string {
   requireJob(doc);
-  const item = newItem(text(title, 'item title', LIMITS.title));
+  const checkedTitle = text(title, 'item title', LIMITS.title);
   if (itemsArray(doc).length >= LIMITS.items) throw new JobModelError(`a job has at most ${LIMITS.items} items`);
-  doc.transact(() => itemsArray(doc).push([item]));
-  return item.get('id') as string;
+  const itemId = newId();
+  doc.transact(() => itemsArray(doc).push([newItem(itemId, checkedTitle)]));
+  return itemId;
 }
 
 export function removeItem(doc: Y.Doc, itemId: string): void {

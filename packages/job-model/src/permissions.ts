@@ -3,7 +3,7 @@
  * update, comparing the raw document before and after it, so whatever a tampered client
  * writes — unknown keys and roots included — is seen and judged.
  */
-import { KNOWN_ROOTS } from './doc.js';
+import { KNOWN_ROOTS, isKnownRoot } from './doc.js';
 import { LIMITS, NOTE_FIELDS, TICK_FIELDS, entryViolations, fieldViolations, isRecord, shapeViolations } from './schema.js';
 import type { Actor, RawJob, Violation } from './types.js';
 
@@ -36,9 +36,8 @@ export function canOpenJob(actor: Actor, assigneeId: string | null): 'write' | f
 
 /** P1: content only in the five roots, each of its own kind. */
 function rootViolations(after: RawJob): Violation[] {
-  const known: readonly string[] = KNOWN_ROOTS;
   return [
-    ...after.roots.filter((name) => !known.includes(name)).map((path) => ({ path, reason: 'not a root of a job (P1)' })),
+    ...after.roots.filter((name) => !isKnownRoot(name)).map((path) => ({ path, reason: 'not a root of a job (P1)' })),
     ...after.misshapen.map((path) => ({ path, reason: 'holds content of the wrong kind (P1)' }))
   ];
 }

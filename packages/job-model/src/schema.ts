@@ -41,7 +41,7 @@ const visibility: Field = {
 
 export type Fields = Readonly<Record<string, Field>>;
 
-export const JOB_FIELDS: Fields = {
+const JOB_FIELDS: Fields = {
   id: string(true),
   number,
   bike: string(true),
@@ -57,7 +57,7 @@ export const JOB_FIELDS: Fields = {
 /** The fields a tick changes; the rest of an item is the manager's (P4). */
 export const TICK_FIELDS: Fields = { done: boolean, doneBy: string(false), doneAt: string(false) };
 
-export const ITEM_FIELDS: Fields = { id: string(true), title: string(true), ...TICK_FIELDS };
+const ITEM_FIELDS: Fields = { id: string(true), title: string(true), ...TICK_FIELDS };
 
 export const NOTE_FIELDS: Fields = {
   id: string(true),
@@ -67,7 +67,7 @@ export const NOTE_FIELDS: Fields = {
   visibility
 };
 
-export const STUCK_FIELDS: Fields = {
+const STUCK_FIELDS: Fields = {
   open: boolean,
   reason: string(true),
   reportedBy: string(true),
@@ -77,7 +77,7 @@ export const STUCK_FIELDS: Fields = {
   resolvedAt: string(false)
 };
 
-export const QC_FIELDS: Fields = {
+const QC_FIELDS: Fields = {
   pass: boolean,
   note: string(false),
   by: string(true),

@@ -35,9 +35,13 @@ export function jobDoc(init: Partial<NewJobInit> = {}): Y.Doc {
 
 export const state = (doc: Y.Doc): Uint8Array => Y.encodeStateAsUpdate(doc);
 
-/** A new replica holding everything `doc` holds (a client that synced, then went offline). */
-export function replicaOf(doc: Y.Doc): Y.Doc {
+/**
+ * A new replica holding everything `doc` holds (a client that synced, then went offline).
+ * A fixed clientID makes Yjs' tie-breaks between concurrent writes, and so a test, repeatable.
+ */
+export function replicaOf(doc: Y.Doc, clientID?: number): Y.Doc {
   const copy = new Y.Doc();
+  if (clientID !== undefined) copy.clientID = clientID;
   Y.applyUpdate(copy, state(doc));
   return copy;
 }

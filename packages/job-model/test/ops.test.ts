@@ -162,7 +162,8 @@ describe('addNote', () => {
   it('S3: appends a trimmed note and returns its id', () => {
     const doc = jobDoc();
     let id = '';
-    expect(countUpdates(doc, () => (id = addNote(doc, { text: '  Pads worn ', authorId: MECHANIC.id, at: at(1), visibility: 'customer' })))).toBe(1);
+    const add = () => (id = addNote(doc, { text: '  Pads worn ', authorId: MECHANIC.id, at: at(1), visibility: 'customer' }));
+    expect(countUpdates(doc, add)).toBe(1);
     expect(readJob(doc).notes).toEqual([{ id, text: 'Pads worn', authorId: MECHANIC.id, at: at(1), visibility: 'customer' }]);
     expect(addNote(doc, { id: 'mine', text: 'x', authorId: MANAGER.id, at: at(2), visibility: 'internal' })).toBe('mine');
   });

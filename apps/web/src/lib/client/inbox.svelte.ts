@@ -1,0 +1,136 @@
+/**
+ * The signed-in user's inbox (docs/sync.md): notifications live over `inbox:<userId>`, the
+ * backlog after the last seen position on every (re)connect, read state across devices, and
+ * live job rows for boards and lists. Reactive with Svelte 5 runes.
+ */
+import * as Y from 'yjs';
+import { provide } from './connection';
+
+export interface Notification {
+  id: string;
+  seq: number;
+  kind: string;
+  jobId: string;
+  title: string;
+  body: string;
+  createdAt: string;
+  readAt: string | null;
+  resolvedAt: string | null;
+}
+
+export interface JobRowSummary {
+  id: string;
+  number: number;
+  bike: string;
+  status: string;
+  progress: { done: number; total: number };
+  assigneeId: string | null;
+  customerId: string;
+  updatedAt: string;
+  statusSince: string;
+  createdAt: string;
+  customerName?: string;
+  description?: string;
+  stuckReason?: string | null;
+}
+
+type Message =
+  | { type: 'notification'; notification: Notification; unread: number }
+  | { type: 'changed'; notifications: Notification[]; unread: number }
+  | { type: 'backlog'; notifications: Notification[]; unread: number; more: boolean }
+  | { type: 'job'; job: JobRowSummary };
+
+export class Inbox {
+  notifications = $state<Notification[]>([]);
+  unread = $state(0);
+  private cursor = 0;
+  private readonly newListeners = new Set<(n: Notification) => void>();
+  private readonly jobListeners = new Set<(job: JobRowSummary) => void>();
+  private provider: ReturnType<typeof provide> | null = null;
+
+  constructor(readonly userId: string) {
+    this.cursor = Number(localStorage.getItem(this.cursorKey) ?? '0') || 0;
+    try {
+      this.notifications = JSON.parse(localStorage.getItem(this.listKey) ?? '[]');
+    } catch {
+      this.notifications = [];
+    }
+  }
+
+  private get cursorKey() {
+    return `pitboard:inbox:${this.userId}:cursor`;
+  }
+  private get listKey() {
+    return `pitboard:inbox:${this.userId}:list`;
+  }
+
+  start(): void {
+    if (this.provider) return;
+    this.provider = provide(`inbox:${this.userId}`, new Y.Doc(), {
+      onSynced: () => this.provider?.sendStateless(JSON.stringify({ type: 'sync', after: this.cursor })),
+      onStateless: ({ payload }: { payload: string }) => this.receive(JSON.parse(payload) as Message)
+    });
+  }
+
+  stop(): void {
+    this.provider?.destroy();
+    this.provider = null;
+  }
+
+  /** Called for each notification that arrives live (not for the backlog): toasts, system notifications. */
+  onNew(listener: (n: Notification) => void): () => void {
+    this.newListeners.add(listener);
+    return () => this.newListeners.delete(listener);
+  }
+
+  /** Called with every job row change the server pushes to this user. */
+  onJob(listener: (job: JobRowSummary) => void): () => void {
+    this.jobListeners.add(listener);
+    return () => this.jobListeners.delete(listener);
+  }
+
+  async markRead(ids: string[] | 'all'): Promise<void> {
+    const res = await fetch('/api/notifications/mark-read', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(ids === 'all' ? { all: true } : { ids })
+    });
+    if (!res.ok) throw new Error((await res.json().catch(() => ({}))).error ?? 'could not mark read');
+  }
+
+  private receive(message: Message) {
+    if (message.type === 'job') {
+      for (const l of this.jobListeners) l(message.job);
+      return;
+    }
+    const incoming = message.type === 'notification' ? [message.notification] : message.notifications;
+    this.merge(incoming);
+    this.unread = message.unread;
+    if (message.type === 'notification') for (const l of this.newListeners) l(message.notification);
+    if (message.type === 'backlog' && message.more) {
+      this.provider?.sendStateless(JSON.stringify({ type: 'sync', after: this.cursor }));
+    }
+  }
+
+  private merge(incoming: Notification[]) {
+    const byId = new Map(this.notifications.map((n) => [n.id, n]));
+    for (const n of incoming) {
+      byId.set(n.id, n);
+      this.cursor = Math.max(this.cursor, n.seq);
+    }
+    this.notifications = [...byId.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, 200);
+    localStorage.setItem(this.cursorKey, String(this.cursor));
+    localStorage.setItem(this.listKey, JSON.stringify(this.notifications));
+  }
+}
+
+let current: Inbox | null = null;
+
+/** The inbox of the signed-in user (one per tab). */
+export function inboxFor(userId: string): Inbox {
+  if (current?.userId === userId) return current;
+  current?.stop();
+  current = new Inbox(userId);
+  current.start();
+  return current;
+}
