@@ -107,14 +107,18 @@ function newNoteViolations(me: string, path: string, note: unknown): Violation[]
 
 const REPORT_KEYS = ['open', 'reason', 'reportedBy', 'reportedAt'];
 
-/** P6: a mechanic opens, re-opens or re-words the report, in their own name; never resolves it. */
+/**
+ * P6: a mechanic opens, re-opens or re-words the report, in their own name; never resolves it.
+ * `open` is judged by what changed, not by the merged result: an offline re-wording that meets
+ * a manager's concurrent resolution may merge to a closed report, and must not be refused.
+ */
 function stuckViolations(me: string, before: Record<string, unknown>, after: Record<string, unknown>): Violation[] {
   const changed = changedKeys(before, after);
   if (changed.length === 0) return [];
   const violations = changed
     .filter((key) => !REPORT_KEYS.includes(key))
     .map((key) => ({ path: `stuck.${key}`, reason: 'a mechanic only opens the stuck report (P6)' }));
-  if (after.open !== true) violations.push({ path: 'stuck.open', reason: 'only a manager resolves the stuck report (P6)' });
+  if (changed.includes('open') && after.open !== true) violations.push({ path: 'stuck.open', reason: 'only a manager resolves the stuck report (P6)' });
   if (after.reportedBy !== me) violations.push({ path: 'stuck.reportedBy', reason: 'a mechanic reports stuck in their own name (P6)' });
   if (!isText(after.reason)) violations.push({ path: 'stuck.reason', reason: `must hold 1 to ${LIMITS.text} characters (P6)` });
   if (typeof after.reportedAt !== 'string') violations.push({ path: 'stuck.reportedAt', reason: 'must be a string' });

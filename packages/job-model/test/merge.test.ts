@@ -29,8 +29,8 @@ function tick(doc: Y.Doc, indexes: number[], done = true, minute = 10) {
 
 /** Two replicas of `server`, edited apart by `editA` and `editB`, then fully exchanged. */
 function mergeApart(server: Y.Doc, editA: (d: Y.Doc) => void, editB: (d: Y.Doc) => void): [Y.Doc, Y.Doc] {
-  const a = replicaOf(server);
-  const b = replicaOf(server);
+  const a = replicaOf(server, 1);
+  const b = replicaOf(server, 2);
   editA(a);
   editB(b);
   exchangeAll([a, b]);

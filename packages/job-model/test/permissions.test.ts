@@ -218,6 +218,22 @@ describe('P6: a mechanic opens the stuck report; only a manager resolves it', ()
     expect(paths(attempt(MECHANIC, doc, write)).sort()).toEqual(expected.sort());
   });
 
+  it('P6: an offline re-wording that merges with a concurrent resolution is allowed, whoever wins', () => {
+    for (const [managerId, mechanicId] of [[1, 2], [2, 1]] as const) {
+      const server = replicaOf(busyJob(), 100);
+      reportStuck(server, { reason: 'No pads', by: MECHANIC.id, at: at(9) });
+      const boss = replicaOf(server, managerId);
+      const theo = replicaOf(server, mechanicId);
+      resolveStuck(boss, { resolution: 'Pads arrived', by: MANAGER.id, at: at(10) });
+      reportStuck(theo, { reason: 'No pads, and the caliper is cracked', by: MECHANIC.id, at: at(11) });
+      send(boss, server); // the resolution reached the server first
+      const before = readRaw(server);
+      const trial = replicaOf(server);
+      send(theo, trial);
+      expect(checkChange(MECHANIC, before, readRaw(trial))).toEqual([]);
+    }
+  });
+
   it('P6: opening a report without a time is refused', () => {
     const write: Write = (d) =>
       d.transact(() => {

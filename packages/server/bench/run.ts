@@ -10,7 +10,7 @@
 import { Server } from '@hocuspocus/server';
 import { readJob, setItemDone } from '@pitboard/job-model';
 import * as Y from 'yjs';
-import { api, connect, createUser, openInbox, startTestServer, tempDir, type TestServer } from '../test/helpers/server.js';
+import { api, connect, createUser, openInbox, startTestServer, testDatabase } from '../test/helpers/server.js';
 
 const N = Number(process.env.BENCH_EDITS ?? 500);
 
@@ -61,8 +61,8 @@ async function main() {
   console.log(`Pitboard benchmarks — ${new Date().toISOString()} — node ${process.version}`);
   const bare = summary('bare Hocuspocus round trip', await bareHocuspocus());
 
-  const dataDir = tempDir();
-  let t = await startTestServer({ dataDir });
+  const db = await testDatabase();
+  let t = await startTestServer({ db });
   const boss = await createUser(t.pitboard, 'manager');
   const theo = await createUser(t.pitboard, 'mechanic');
   const items = Array.from({ length: 20 }, (_, i) => `Item ${i}`);
@@ -103,7 +103,7 @@ async function main() {
   await t.stop();
 
   // Stored jobs opened after a restart (cold: nothing in memory).
-  t = await startTestServer({ dataDir });
+  t = await startTestServer({ db });
   const opens: number[] = [];
   const jobs = (await api(t.url, boss.token).get('/api/jobs')).body as { id: string }[];
   for (const job of jobs.slice(0, 100)) {

@@ -2,17 +2,18 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, spawnServer, tempDir, type ChildServer } from './helpers/server.js';
+import { api, spawnServer, testDatabase, type ChildServer, type TestDatabase } from './helpers/server.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const cli = (dataDir: string, ...args: string[]) =>
-  spawnSync('npm', ['run', '--silent', 'cli', '--', ...args], { cwd: root, env: { ...process.env, DATA_DIR: dataDir }, encoding: 'utf8' });
+const cli = (db: TestDatabase, ...args: string[]) =>
+  spawnSync('npm', ['run', '--silent', 'cli', '--', ...args], { cwd: root, env: { ...process.env, ...db.env }, encoding: 'utf8' });
 
 describe('CLI', () => {
-  const dataDir = tempDir();
+  let db: TestDatabase;
   let server: ChildServer;
-  beforeAll(() => {
-    const added = cli(dataDir, 'user', 'add', '--role', 'mechanic', '--email', 'New@Shop.dev', '--name', 'New Mechanic', '--password', 'spokes-and-nipples');
+  beforeAll(async () => {
+    db = await testDatabase();
+    const added = cli(db, 'user', 'add', '--role', 'mechanic', '--email', 'New@Shop.dev', '--name', 'New Mechanic', '--password', 'spokes-and-nipples');
     expect(added.stderr).toBe('');
     expect(added.status).toBe(0);
     expect(added.stdout).toMatch(/added mechanic new@shop\.dev/);
@@ -20,26 +21,26 @@ describe('CLI', () => {
   afterAll(() => server?.kill('SIGKILL'));
 
   it('user add creates a user who can then log in', async () => {
-    server = await spawnServer(dataDir);
+    server = await spawnServer(db);
     const r = await api(server.url).post('/api/auth/login', { email: 'new@shop.dev', password: 'spokes-and-nipples' });
     expect(r.status).toBe(200);
     expect(r.body.user).toMatchObject({ email: 'new@shop.dev', name: 'New Mechanic', role: 'mechanic' });
   });
 
   it('user list shows users', () => {
-    const listed = cli(dataDir, 'user', 'list');
+    const listed = cli(db, 'user', 'list');
     expect(listed.status).toBe(0);
     expect(listed.stdout).toMatch(/mechanic\tnew@shop\.dev\tNew Mechanic/);
   });
 
   it('bad input: a clear error, exit code non-zero, nothing changed', () => {
-    const dup = cli(dataDir, 'user', 'add', '--role', 'mechanic', '--email', 'new@shop.dev', '--name', 'X', '--password', 'long-enough');
+    const dup = cli(db, 'user', 'add', '--role', 'mechanic', '--email', 'new@shop.dev', '--name', 'X', '--password', 'long-enough');
     expect(dup.status).toBe(1);
     expect(dup.stderr).toMatch(/a user with that email exists/);
-    const badRole = cli(dataDir, 'user', 'add', '--role', 'boss', '--email', 'b@shop.dev', '--name', 'X', '--password', 'long-enough');
+    const badRole = cli(db, 'user', 'add', '--role', 'boss', '--email', 'b@shop.dev', '--name', 'X', '--password', 'long-enough');
     expect(badRole.stderr).toMatch(/role must be one of/);
-    const missing = cli(dataDir, 'user', 'add', '--role', 'manager');
+    const missing = cli(db, 'user', 'add', '--role', 'manager');
     expect(missing.status).toBe(2);
-    expect(cli(dataDir, 'user', 'list').stdout.trim().split('\n')).toHaveLength(1);
+    expect(cli(db, 'user', 'list').stdout.trim().split('\n')).toHaveLength(1);
   });
 });

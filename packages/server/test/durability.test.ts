@@ -5,11 +5,10 @@
 import { readJob, setItemDone } from '@pitboard/job-model';
 import { afterEach, describe, expect, it } from 'vitest';
 import { addUser } from '../src/auth/users.js';
-import { openStorage } from '../src/storage/index.js';
-import { api, connect, spawnServer, tempDir, type ChildServer } from './helpers/server.js';
+import { api, connect, openTestStorage, spawnServer, testDatabase, type ChildServer, type TestDatabase } from './helpers/server.js';
 
-async function seedUsers(dataDir: string) {
-  const storage = await openStorage({ databaseUrl: null, dataDir });
+async function seedUsers(db: TestDatabase) {
+  const storage = await openTestStorage(db);
   await addUser(storage, { role: 'manager', email: 'boss@test.dev', name: 'Boss', password: 'correct horse' });
   await addUser(storage, { role: 'mechanic', email: 'mech@test.dev', name: 'Mech', password: 'correct horse' });
   await storage.close();
@@ -29,9 +28,9 @@ describe('durability', () => {
   });
 
   it('kill -9 right after acknowledged client edits and a 2xx API write loses nothing', async () => {
-    const dataDir = tempDir();
-    await seedUsers(dataDir);
-    server = await spawnServer(dataDir);
+    const db = await testDatabase();
+    await seedUsers(db);
+    server = await spawnServer(db);
     const boss = await login(server.url, 'boss@test.dev');
     const mech = await login(server.url, 'mech@test.dev');
     const items = Array.from({ length: 20 }, (_, i) => `Item ${i + 1}`);
@@ -47,7 +46,7 @@ describe('durability', () => {
     await server.kill('SIGKILL'); // no chance to store anything
     client.close();
 
-    server = await spawnServer(dataDir);
+    server = await spawnServer(db);
     const boss2 = await login(server.url, 'boss@test.dev');
     const view = await api(server.url, boss2.token).get(`/api/jobs/${jobId}`);
     expect(view.status).toBe(200);
@@ -57,9 +56,9 @@ describe('durability', () => {
   });
 
   it('a job created with a 2xx survives kill -9 at once, and a restart keeps every job', async () => {
-    const dataDir = tempDir();
-    await seedUsers(dataDir);
-    server = await spawnServer(dataDir);
+    const db = await testDatabase();
+    await seedUsers(db);
+    server = await spawnServer(db);
     const boss = await login(server.url, 'boss@test.dev');
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
@@ -67,15 +66,15 @@ describe('durability', () => {
       ids.push(r.body.id);
     }
     await server.kill('SIGKILL');
-    server = await spawnServer(dataDir);
+    server = await spawnServer(db);
     const list = await api(server.url, (await login(server.url, 'boss@test.dev')).token).get('/api/jobs');
     expect(list.body.map((j: { id: string }) => j.id).sort()).toEqual([...ids].sort());
   });
 
   it('SIGTERM stops gracefully: documents stored, database closed, exit code 0', async () => {
-    const dataDir = tempDir();
-    await seedUsers(dataDir);
-    server = await spawnServer(dataDir);
+    const db = await testDatabase();
+    await seedUsers(db);
+    server = await spawnServer(db);
     const boss = await login(server.url, 'boss@test.dev');
     const mech = await login(server.url, 'mech@test.dev');
     const r = await api(server.url, boss.token).post('/api/jobs', { bike: 'B', customer: { name: 'C' }, items: ['A', 'B'], mechanicId: mech.user.id });
@@ -88,7 +87,7 @@ describe('durability', () => {
     expect(server.output()).toMatch(/"msg":"stopped"/);
     server = null;
     // Stored as a snapshot: the update log of that document was folded in.
-    const storage = await openStorage({ databaseUrl: null, dataDir });
+    const storage = await openTestStorage(db);
     expect(await storage.countLoggedUpdates(`job:${r.body.id}`)).toBe(0);
     const state = await storage.loadDocument(`job:${r.body.id}`);
     await storage.close();

@@ -3,8 +3,7 @@ import { readJob, setItemDone } from '@pitboard/job-model';
 import * as Y from 'yjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { addUser } from '../src/auth/users.js';
-import { openStorage } from '../src/storage/index.js';
-import { api, connect, createUser, openInbox, spawnServer, startTestServer, tempDir, waitFor, type ChildServer, type TestServer } from './helpers/server.js';
+import { api, connect, createUser, openInbox, openTestStorage, spawnServer, startTestServer, testDatabase, waitFor, type ChildServer, type TestServer } from './helpers/server.js';
 
 describe('notifications: exactly once, durably', () => {
   let t: TestServer | null = null;
@@ -63,12 +62,12 @@ describe('notifications: exactly once, durably', () => {
   });
 
   it('a restart between a change and its delivery: delivered after the restart, once', async () => {
-    const dataDir = tempDir();
-    const storage = await openStorage({ databaseUrl: null, dataDir });
+    const db = await testDatabase();
+    const storage = await openTestStorage(db);
     await addUser(storage, { role: 'manager', email: 'boss@t.dev', name: 'Boss', password: 'correct horse' });
     await addUser(storage, { role: 'mechanic', email: 'theo@t.dev', name: 'Theo', password: 'correct horse' });
     await storage.close();
-    child = await spawnServer(dataDir);
+    child = await spawnServer(db);
     const login = async (email: string) => (await api(child!.url).post('/api/auth/login', { email, password: 'correct horse' })).body;
     const boss = await login('boss@t.dev');
     const theo = await login('theo@t.dev');
@@ -78,7 +77,7 @@ describe('notifications: exactly once, durably', () => {
     await m.settled(); // in the log; killed before or after the engine ran — either way:
     await child.kill('SIGKILL');
     m.close();
-    child = await spawnServer(dataDir);
+    child = await spawnServer(db);
     const boss2 = await login('boss@t.dev');
     const inbox = await openInbox(child.wsUrl, { id: boss2.user.id, role: 'manager', email: 'boss@t.dev', token: boss2.token });
     inbox.sync(0);

@@ -5,10 +5,10 @@
 import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStorage, type Storage, type JobRow } from '../src/storage/index.js';
-import { tempDir } from './helpers/server.js';
+import { openTestStorage, tempDir, testDatabase } from './helpers/server.js';
 
 const targets: [string, () => Promise<Storage>][] = [['sqlite', () => openStorage({ databaseUrl: null, dataDir: tempDir() })]];
-if (process.env.TEST_DATABASE_URL) targets.push(['postgres', () => openStorage({ databaseUrl: process.env.TEST_DATABASE_URL!, dataDir: tempDir() })]);
+if (process.env.TEST_DATABASE_URL) targets.push(['postgres', async () => openTestStorage(await testDatabase())]);
 
 const uid = () => Math.random().toString(36).slice(2, 12);
 

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import type { Role } from '@pitboard/job-model';
+import pg from 'pg';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { addUser } from '../../src/auth/users.js';
@@ -16,9 +17,38 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { startServer, type RunningServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/log.js';
 import { createPitboard, type Pitboard } from '../../src/pitboard.js';
+import { openStorage } from '../../src/storage/index.js';
 
 export function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'pitboard-test-'));
+}
+
+/**
+ * Where a test server keeps its data: a fresh SQLite folder, or — when TEST_DATABASE_URL names
+ * a PostgreSQL server — a fresh database created on it, so suites never share state.
+ */
+export interface TestDatabase {
+  dataDir: string;
+  databaseUrl: string | null;
+  env: Record<string, string>;
+}
+
+export async function testDatabase(): Promise<TestDatabase> {
+  const dataDir = tempDir();
+  const admin = process.env.TEST_DATABASE_URL;
+  if (!admin) return { dataDir, databaseUrl: null, env: { DATA_DIR: dataDir } };
+  const name = `pitboard_t_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  await client.query(`create database ${name}`);
+  await client.end();
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return { dataDir, databaseUrl: url.toString(), env: { DATA_DIR: dataDir, DATABASE_URL: url.toString() } };
+}
+
+export function openTestStorage(db: TestDatabase) {
+  return openStorage({ databaseUrl: db.databaseUrl, dataDir: db.dataDir });
 }
 
 export interface TestServer {
@@ -30,10 +60,10 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-export async function startTestServer(options: { dataDir?: string; config?: Partial<Config>; env?: Record<string, string> } = {}): Promise<TestServer> {
-  const dataDir = options.dataDir ?? tempDir();
-  const env = { PITBOARD_DEMO: '0', LOG_LEVEL: 'silent', ...options.env, DATA_DIR: dataDir, HOST: '127.0.0.1' };
-  if (process.env.TEST_DATABASE_URL) Object.assign(env, { DATABASE_URL: process.env.TEST_DATABASE_URL });
+export async function startTestServer(options: { db?: TestDatabase; config?: Partial<Config>; env?: Record<string, string> } = {}): Promise<TestServer> {
+  const db = options.db ?? (await testDatabase());
+  const dataDir = db.dataDir;
+  const env = { PITBOARD_DEMO: '0', LOG_LEVEL: 'silent', ...options.env, ...db.env, HOST: '127.0.0.1' };
   const config = loadConfig(env as NodeJS.ProcessEnv, { port: 0, ...options.config });
   const pitboard = await createPitboard(config, createLogger(env.LOG_LEVEL));
   const server = await startServer(pitboard);
@@ -151,10 +181,10 @@ export interface ChildServer {
 }
 
 /** The server as a real child process (for kill -9 and SIGTERM tests). */
-export async function spawnServer(dataDir: string, env: Record<string, string> = {}): Promise<ChildServer> {
+export async function spawnServer(db: TestDatabase, env: Record<string, string> = {}): Promise<ChildServer> {
   const child = spawn(process.execPath, ['--conditions=pitboard-source', '--import', 'tsx', 'src/main.ts'], {
     cwd: serverRoot,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, PITBOARD_DEMO: '0', LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', PITBOARD_DEMO: '0', LOG_LEVEL: 'info', ...db.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe']
   });
   let out = '';
