@@ -12,6 +12,7 @@ import type { Router } from './http/router.js';
 import { JobService } from './jobs/job-service.js';
 import { createLogger, type Logger } from './log.js';
 import { Metrics } from './metrics.js';
+import { openBus, redisExtension } from './scale/redis.js';
 import { Inbox } from './notifications/inbox.js';
 import { ShareFeed } from './jobs/share-feed.js';
 import { Notifier } from './notifications/notifier.js';
@@ -46,22 +47,32 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
   const auth = new AuthService(storage, config);
   const admission = new Admission(storage, metrics);
   const projector = new Projector(storage, log);
-  const inbox = new Inbox(storage, log, {
+  const bus = await openBus(config, log);
+  const inbox = new Inbox(storage, bus, log, {
     maxBufferedBytes: config.maxMessageBytes,
     onDelivered: (ms) => metrics.deliveryLagSeconds.observe(ms)
   });
   const notifier = new Notifier(storage, inbox, log, { observeHook: (ms) => metrics.hookSeconds.observe(ms) });
   projector.onJobChange(({ facts }) => notifier.onJobChange(facts));
   projector.onJobChange(({ row, previous }) => inbox.deliverJob(row, previous));
-  const shareFeed = new ShareFeed();
+  const shareFeed = new ShareFeed(bus);
   projector.onJobChange(({ facts, row }) => shareFeed.publish(facts, row));
   const hocuspocus = new Hocuspocus({
     quiet: true,
-    extensions: [new Authentication(auth, storage), new Gatekeeper(admission), persistence(storage), projector, inbox]
+    extensions: [
+      // Several instances share documents through Redis (priority 1000: it runs first).
+      ...(config.redisUrl ? [redisExtension(config.redisUrl)] : []),
+      new Authentication(auth, storage),
+      new Gatekeeper(admission),
+      persistence(storage),
+      projector,
+      inbox
+    ]
   });
   const jobs = new JobService(storage, hocuspocus, admission, projector, config);
   metrics.gauge('pitboard_open_connections', 'Open WebSocket connections', () => hocuspocus.getConnectionsCount());
   metrics.gauge('pitboard_loaded_documents', 'Documents in memory', () => hocuspocus.getDocumentsCount());
+  metrics.gauge('pitboard_redis_errors_total', 'Redis errors seen by this instance', () => ('errors' in bus ? (bus.errors as number) : 0));
   let ready = false;
   const api = createApi({
     config,
@@ -99,6 +110,7 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
       await projector.idle();
       await storeAllDocuments(hocuspocus);
       await projector.idle();
+      await bus.close();
       await storage.close();
     }
   };

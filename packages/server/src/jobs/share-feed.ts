@@ -3,12 +3,21 @@
  * viewers of that job (Server-Sent Events, see http/routes/share-events.ts).
  */
 import { publicView, type JobFacts, type PublicJobView } from '@pitboard/job-model';
+import type { Bus } from '../scale/bus.js';
 import type { JobRow } from '../storage/index.js';
 
 type Viewer = (view: PublicJobView) => void;
 
 export class ShareFeed {
   private readonly viewers = new Map<string, Set<Viewer>>();
+
+  /** Views travel through the bus, so a viewer on any instance sees a change made on any other. */
+  constructor(private readonly bus: Bus) {
+    bus.subscribe((m) => {
+      const msg = m as { t?: string; jobId?: string; view?: PublicJobView };
+      if (msg?.t === 'share' && msg.jobId && msg.view) this.deliver(msg.jobId, msg.view);
+    });
+  }
 
   subscribe(jobId: string, viewer: Viewer): () => void {
     let set = this.viewers.get(jobId);
@@ -21,10 +30,11 @@ export class ShareFeed {
   }
 
   publish(facts: JobFacts, row: JobRow): void {
-    const set = this.viewers.get(facts.id);
-    if (!set) return;
-    const view = publicView(facts, row.updatedAt);
-    for (const viewer of set) viewer(view);
+    this.bus.publish({ t: 'share', jobId: facts.id, view: publicView(facts, row.updatedAt) });
+  }
+
+  private deliver(jobId: string, view: PublicJobView) {
+    for (const viewer of this.viewers.get(jobId) ?? []) viewer(view);
   }
 
   get viewerCount(): number {

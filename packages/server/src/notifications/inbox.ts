@@ -10,11 +10,17 @@
  */
 import type { Connection, Extension, Hocuspocus, onConfigurePayload, onStatelessPayload } from '@hocuspocus/server';
 import type { Logger } from '../log.js';
+import type { Bus } from '../scale/bus.js';
 import { jobSummary } from '../jobs/projection.js';
 import type { JobRow, NotificationRow, Storage } from '../storage/index.js';
 import type { ConnectionContext } from '../sync/context.js';
 import { inboxDocumentName } from '../sync/documents.js';
 import { notificationDto, type InboxMessage } from './dto.js';
+
+/** What travels between instances (scale/bus.ts) for the inbox. */
+type InboxBusMessage =
+  | { t: 'inbox'; userId: string; message: InboxMessage; createdAt?: string }
+  | { t: 'job'; row: JobRow; previousAssigneeId: string | null };
 
 export interface InboxOptions {
   maxBufferedBytes: number;
@@ -27,9 +33,21 @@ export class Inbox implements Extension {
 
   constructor(
     private readonly storage: Storage,
+    private readonly bus: Bus,
     private readonly log: Logger,
     private readonly options: InboxOptions
-  ) {}
+  ) {
+    bus.subscribe((m) => this.onBus(m as InboxBusMessage));
+  }
+
+  /** Every instance hears every delivery and hands it to the connections it holds. */
+  private onBus(m: InboxBusMessage) {
+    if (m?.t === 'inbox') {
+      if (this.send(m.userId, m.message) && m.createdAt) this.options.onDelivered?.(Date.now() - Date.parse(m.createdAt));
+    } else if (m?.t === 'job') {
+      this.sendJob(m.row, m.previousAssigneeId);
+    }
+  }
 
   async onConfigure({ instance }: onConfigurePayload): Promise<void> {
     this.instance = instance;
@@ -62,16 +80,14 @@ export class Inbox implements Extension {
   /** A stored notification, to its recipient's open inboxes on this instance. */
   async deliverNew(n: NotificationRow): Promise<void> {
     const unread = await this.storage.countUnread(n.userId);
-    if (this.send(n.userId, { type: 'notification', notification: notificationDto(n), unread })) {
-      this.options.onDelivered?.(Date.now() - Date.parse(n.createdAt));
-    }
+    this.publish({ t: 'inbox', userId: n.userId, message: { type: 'notification', notification: notificationDto(n), unread }, createdAt: n.createdAt });
   }
 
   /** Read or resolved elsewhere: every open inbox of the user learns it. */
   async deliverChanged(userId: string, rows: NotificationRow[]): Promise<void> {
     if (rows.length === 0) return;
     const unread = await this.storage.countUnread(userId);
-    this.send(userId, { type: 'changed', notifications: rows.map(notificationDto), unread });
+    this.publish({ t: 'inbox', userId, message: { type: 'changed', notifications: rows.map(notificationDto), unread } });
   }
 
   /**
@@ -79,8 +95,16 @@ export class Inbox implements Extension {
    * taken from) and its customer get the new row, as each may see it.
    */
   deliverJob(row: JobRow, previous: JobRow | null): void {
+    this.publish({ t: 'job', row, previousAssigneeId: previous?.assigneeId ?? null });
+  }
+
+  private publish(message: InboxBusMessage) {
+    this.bus.publish(message);
+  }
+
+  private sendJob(row: JobRow, previousAssigneeId: string | null): void {
     const staff = JSON.stringify({ type: 'job', job: jobSummary(row, true) } satisfies InboxMessage);
-    const staffIds = new Set([row.assigneeId, previous?.assigneeId].filter((id): id is string => !!id));
+    const staffIds = new Set([row.assigneeId, previousAssigneeId].filter((id): id is string => !!id));
     for (const [name, document] of this.instance?.documents ?? []) {
       if (!name.startsWith('inbox:')) continue;
       const userId = name.slice('inbox:'.length);
