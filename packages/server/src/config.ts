@@ -18,6 +18,8 @@ export interface Config {
   session: { inactivityMs: number; activityCheckMs: number; absoluteMs: number };
   /** Largest WebSocket message or JSON body accepted. */
   maxMessageBytes: number;
+  /** Sync messages per connection: sustained per second, and burst. */
+  messageRate: { perSecond: number; burst: number };
   /** Read notifications older than this are deleted. */
   notificationRetentionDays: number;
   logLevel: string;
@@ -43,6 +45,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     },
     session: { inactivityMs: 30 * 24 * hour, activityCheckMs: hour, absoluteMs: 180 * 24 * hour },
     maxMessageBytes: intSetting(env.MAX_MESSAGE_BYTES, 1024 * 1024, 'MAX_MESSAGE_BYTES'),
+    messageRate: {
+      perSecond: intSetting(env.MESSAGE_RATE_PER_SECOND, 100, 'MESSAGE_RATE_PER_SECOND'),
+      burst: intSetting(env.MESSAGE_RATE_BURST, 500, 'MESSAGE_RATE_BURST')
+    },
     notificationRetentionDays: intSetting(env.NOTIFICATION_RETENTION_DAYS, 30, 'NOTIFICATION_RETENTION_DAYS'),
     logLevel: env.LOG_LEVEL || 'info'
   };

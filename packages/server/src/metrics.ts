@@ -46,6 +46,11 @@ export class Metrics {
     });
   }
 
+  /** A counter read when scraped (Prometheus derives rates: messages per second). */
+  counter(name: string, help: string, read: () => number): void {
+    this.gauges.push(() => `# HELP ${name} ${help}\n# TYPE ${name} counter\n${name} ${read()}`);
+  }
+
   render(): string {
     return [...this.gauges.map((g) => g()), this.hookSeconds.render(), this.deliveryLagSeconds.render(), this.storageWriteSeconds.render()].join('\n') + '\n';
   }

@@ -20,6 +20,7 @@ import { openStorage, type Storage } from './storage/index.js';
 import { Admission } from './sync/admission.js';
 import { Authentication } from './sync/extension-authentication.js';
 import { Gatekeeper } from './sync/extension-gatekeeper.js';
+import { MessageLimits } from './sync/extension-limits.js';
 import { persistence } from './sync/extension-persistence.js';
 import { Projector } from './sync/extension-projector.js';
 
@@ -48,6 +49,7 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
   const admission = new Admission(storage, metrics);
   const projector = new Projector(storage, log);
   const bus = await openBus(config, log);
+  const limits = new MessageLimits(config.messageRate);
   const inbox = new Inbox(storage, bus, log, {
     maxBufferedBytes: config.maxMessageBytes,
     onDelivered: (ms) => metrics.deliveryLagSeconds.observe(ms)
@@ -62,6 +64,7 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
     extensions: [
       // Several instances share documents through Redis (priority 1000: it runs first).
       ...(config.redisUrl ? [redisExtension(config.redisUrl)] : []),
+      limits,
       new Authentication(auth, storage),
       new Gatekeeper(admission),
       persistence(storage),
@@ -71,6 +74,8 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
   });
   const jobs = new JobService(storage, hocuspocus, admission, projector, config);
   metrics.gauge('pitboard_open_connections', 'Open WebSocket connections', () => hocuspocus.getConnectionsCount());
+  metrics.counter('pitboard_messages_received_total', 'Sync messages received', () => limits.messagesIn);
+  metrics.gauge('pitboard_open_connections_by_role', 'Signed-in clients (inbox connections) by role', () => connectionsByRole(hocuspocus), 'role');
   metrics.gauge('pitboard_loaded_documents', 'Documents in memory', () => hocuspocus.getDocumentsCount());
   metrics.gauge('pitboard_redis_errors_total', 'Redis errors seen by this instance', () => ('errors' in bus ? (bus.errors as number) : 0));
   let ready = false;
@@ -114,6 +119,18 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
       await storage.close();
     }
   };
+}
+
+function connectionsByRole(hocuspocus: Hocuspocus): Record<string, number> {
+  const counts: Record<string, number> = { manager: 0, mechanic: 0, customer: 0 };
+  for (const [name, document] of hocuspocus.documents) {
+    if (!name.startsWith('inbox:')) continue;
+    for (const c of document.getConnections()) {
+      const role = (c.context as { user?: { role?: string } }).user?.role;
+      if (role) counts[role] = (counts[role] ?? 0) + 1;
+    }
+  }
+  return counts;
 }
 
 /** Runs every pending (debounced) store now and waits until all have finished. */

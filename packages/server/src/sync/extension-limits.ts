@@ -1,0 +1,40 @@
+/**
+ * The seed's limits, per connection: messages over `maxMessageBytes` never get this far (the
+ * WebSocket server refuses them), and a client sending faster than its token bucket allows is
+ * closed with 4429 and a reason — the others are unaffected. Counts messages for /metrics.
+ */
+import type { beforeHandleMessagePayload, Extension } from '@hocuspocus/server';
+import { PitboardError } from '../errors.js';
+
+export interface RateLimitOptions {
+  /** Sustained messages per second per connection. */
+  perSecond: number;
+  /** Messages allowed in a burst. */
+  burst: number;
+}
+
+class TooManyMessagesError extends PitboardError {
+  constructor() {
+    super(429, 'too many messages: slow down', 4429);
+  }
+}
+
+export class MessageLimits implements Extension {
+  extensionName = 'pitboard-limits';
+  messagesIn = 0;
+  private readonly buckets = new WeakMap<object, { tokens: number; at: number }>();
+
+  constructor(private readonly options: RateLimitOptions) {}
+
+  async beforeHandleMessage({ connection }: beforeHandleMessagePayload): Promise<void> {
+    this.messagesIn += 1;
+    const now = performance.now();
+    const key = connection.webSocket as unknown as object;
+    const bucket = this.buckets.get(key) ?? { tokens: this.options.burst, at: now };
+    bucket.tokens = Math.min(this.options.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.options.perSecond);
+    bucket.at = now;
+    if (bucket.tokens < 1) throw new TooManyMessagesError();
+    bucket.tokens -= 1;
+    this.buckets.set(key, bucket);
+  }
+}
