@@ -50,7 +50,10 @@ async function bareHocuspocus() {
     }
   });
   await new Promise((r) => setTimeout(r, 200));
-  const times = await roundTrips(a.doc, b.doc, N, (d, i) => (d.getArray<Y.Map<unknown>>('items').get(i % 20)!).set('done', i % 2 === 0));
+  const times = await roundTrips(a.doc, b.doc, N, (d, i) => {
+    const item = d.getArray<Y.Map<unknown>>('items').get(i % 20)!;
+    item.set('done', !item.get('done'));
+  });
   a.close();
   b.close();
   await server.destroy();
@@ -72,7 +75,11 @@ async function main() {
   const ids = readJob(a.doc).items.map((i) => i.id);
   const ours = summary(
     'Pitboard sync round trip',
-    await roundTrips(a.doc, b.doc, N, (d, i) => setItemDone(d, ids[i % 20]!, i % 2 === 0, theo.id, new Date().toISOString()))
+    // Each edit flips one item, so every edit is a real change.
+    await roundTrips(a.doc, b.doc, N, (d, i) => {
+      const id = ids[i % 20]!;
+      setItemDone(d, id, !readJob(d).items[i % 20]!.done, theo.id, new Date().toISOString());
+    })
   );
   a.close();
   b.close();

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStorage } from '../src/storage/index.js';
 import { api, spawnServer, testDatabase, type ChildServer, type TestDatabase } from './helpers/server.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -31,6 +32,16 @@ describe('CLI', () => {
     const listed = cli(db, 'user', 'list');
     expect(listed.status).toBe(0);
     expect(listed.stdout).toMatch(/mechanic\tnew@shop\.dev\tNew Mechanic/);
+  });
+
+  // PostgreSQL deployments back up with pg_dump (docs/deploy.md); this is the SQLite backup.
+  it.skipIf(!!process.env.TEST_DATABASE_URL)('backup copies the live database (online backup) into a file that opens with every user', async () => {
+    const target = path.join(db.dataDir, 'backup.sqlite');
+    const r = cli(db, 'backup', target);
+    expect(r.status).toBe(0);
+    const copy = await openStorage({ databaseUrl: null, dataDir: db.dataDir, fileName: 'backup.sqlite' });
+    expect((await copy.getUserByEmail('new@shop.dev'))?.role).toBe('mechanic');
+    await copy.close();
   });
 
   it('bad input: a clear error, exit code non-zero, nothing changed', () => {
