@@ -20,6 +20,8 @@ export interface Config {
   maxMessageBytes: number;
   /** Sync messages per connection: sustained per second, and burst. */
   messageRate: { perSecond: number; burst: number };
+  /** Unsent bytes an inbox connection may have queued before it is closed to catch up later. */
+  inboxMaxBufferedBytes: number;
   /** Read notifications older than this are deleted. */
   notificationRetentionDays: number;
   logLevel: string;
@@ -49,6 +51,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       perSecond: intSetting(env.MESSAGE_RATE_PER_SECOND, 100, 'MESSAGE_RATE_PER_SECOND'),
       burst: intSetting(env.MESSAGE_RATE_BURST, 500, 'MESSAGE_RATE_BURST')
     },
+    inboxMaxBufferedBytes: intSetting(env.INBOX_MAX_BUFFERED_BYTES, 1024 * 1024, 'INBOX_MAX_BUFFERED_BYTES'),
     notificationRetentionDays: intSetting(env.NOTIFICATION_RETENTION_DAYS, 30, 'NOTIFICATION_RETENTION_DAYS'),
     logLevel: env.LOG_LEVEL || 'info'
   };

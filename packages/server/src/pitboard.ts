@@ -51,7 +51,7 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
   const bus = await openBus(config, log);
   const limits = new MessageLimits(config.messageRate);
   const inbox = new Inbox(storage, bus, log, {
-    maxBufferedBytes: config.maxMessageBytes,
+    maxBufferedBytes: config.inboxMaxBufferedBytes,
     onDelivered: (ms) => metrics.deliveryLagSeconds.observe(ms)
   });
   const notifier = new Notifier(storage, inbox, log, { observeHook: (ms) => metrics.hookSeconds.observe(ms) });

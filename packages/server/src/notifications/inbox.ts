@@ -73,7 +73,7 @@ export class Inbox implements Extension {
       more: rows.length > limit
     };
     if (this.instance?.documents.get(documentName)?.getConnections().includes(connection)) {
-      connection.sendStateless(JSON.stringify(reply));
+      this.sendTo(connection, JSON.stringify(reply), context.user.id);
     }
   }
 
