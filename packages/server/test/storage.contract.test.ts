@@ -72,7 +72,7 @@ describe.each(targets)('storage contract: %s', (_name, open) => {
     expect(await s.getSession(`b${userId}`)).toBeNull();
   });
 
-  it('jobs: numbers increase; row and first update are stored together; filters; saveJob', async () => {
+  it('jobs: numbers increase; row and first state are stored together; filters; saveJob', async () => {
     const customerId = uid();
     await s.createUser({ id: customerId, email: `${customerId}@x.dev`, name: 'C', role: 'customer', passwordHash: null, createdAt: '' });
     const make = (id: string) => (n: number) => ({
@@ -83,7 +83,8 @@ describe.each(targets)('storage contract: %s', (_name, open) => {
     const a = await s.createJob(make(uid()));
     const b = await s.createJob(make(uid()));
     expect(b.number).toBe(a.number + 1);
-    expect(await s.countLoggedUpdates(`job:${a.id}`)).toBe(1);
+    expect(await s.countLoggedUpdates(`job:${a.id}`)).toBe(0);
+    expect(await s.loadDocument(`job:${a.id}`)).toEqual(new Uint8Array([0, 0]));
     await s.saveJob({ ...b, status: 'collected' });
     expect((await s.getJob(b.id))?.status).toBe('collected');
     const active = await s.listJobs({ customerId, activeOnly: true });

@@ -171,10 +171,8 @@ export class KyselyStorage implements Storage {
         .executeTakeFirst();
       const { row, documentName, update } = build(Number(max?.n ?? 1000) + 1);
       await trx.insertInto('jobs').values(fromJob(row)).execute();
-      await trx
-        .insertInto('document_updates')
-        .values({ name: documentName, data: update, created_at: row.createdAt })
-        .execute();
+      // The first state is the snapshot: nothing to fold, nothing to recover at the next start.
+      await trx.insertInto('documents').values({ name: documentName, state: update, updated_at: row.createdAt }).execute();
       return row;
     });
   }

@@ -125,7 +125,7 @@ export interface Storage {
   // Jobs: the read model, plus job creation (row and first document update in one transaction).
   /**
    * Gives the next job number to `build`, then stores the row it returns and the document's
-   * first update atomically.
+   * first state (as its snapshot) atomically.
    */
   createJob(build: (number: number) => { row: JobRow; documentName: string; update: Uint8Array }): Promise<JobRow>;
   getJob(id: string): Promise<JobRow | null>;
