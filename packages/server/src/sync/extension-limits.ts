@@ -1,9 +1,10 @@
 /**
  * The seed's limits, per connection: messages over `maxMessageBytes` never get this far (the
  * WebSocket server refuses them), and a client sending faster than its token bucket allows is
- * closed with 4429 and a reason — the others are unaffected. Counts messages for /metrics.
+ * closed with 4429 and a reason — the others are unaffected. Counts messages in and out for
+ * /metrics.
  */
-import type { beforeHandleMessagePayload, Extension } from '@hocuspocus/server';
+import type { beforeHandleMessagePayload, Extension, onChangePayload } from '@hocuspocus/server';
 import { PitboardError } from '../errors.js';
 
 export interface RateLimitOptions {
@@ -22,6 +23,8 @@ class TooManyMessagesError extends PitboardError {
 export class MessageLimits implements Extension {
   extensionName = 'pitboard-limits';
   messagesIn = 0;
+  /** Updates broadcast to connections (each change goes to every connection but its sender). */
+  messagesOut = 0;
   private readonly buckets = new WeakMap<object, { tokens: number; at: number }>();
 
   constructor(private readonly options: RateLimitOptions) {}
@@ -36,5 +39,9 @@ export class MessageLimits implements Extension {
     if (bucket.tokens < 1) throw new TooManyMessagesError();
     bucket.tokens -= 1;
     this.buckets.set(key, bucket);
+  }
+
+  async onChange({ document, connection }: onChangePayload): Promise<void> {
+    this.messagesOut += Math.max(0, document.getConnectionsCount() - (connection ? 1 : 0));
   }
 }
