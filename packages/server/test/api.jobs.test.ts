@@ -131,4 +131,14 @@ describe('API: jobs', () => {
     expect((await api(t.url, manager.token).post(`/api/jobs/${jobId}/collect`)).status).toBe(409);
     expect((await api(t.url, manager.token).get(`/api/jobs?status=collected`)).body.map((j: { id: string }) => j.id)).toEqual([jobId]);
   });
+
+  it('injection strings and XSS payloads are stored and returned as plain text', async () => {
+    const nasty = [`'); DROP TABLE jobs; --`, '<img src=x onerror=alert(1)>', '" OR 1=1 --', '${7*7}{{7*7}}'];
+    const r = await api(t.url, manager.token).post('/api/jobs', { bike: nasty[0], description: nasty[1], customer: { name: nasty[2] }, items: nasty });
+    expect(r.status).toBe(201);
+    const job = (await api(t.url, manager.token).get(`/api/jobs/${r.body.id}`)).body;
+    expect([job.bike, job.description, job.customerName]).toEqual([nasty[0], nasty[1], nasty[2]]);
+    expect(job.items.map((i: { title: string }) => i.title)).toEqual(nasty);
+    expect((await api(t.url, manager.token).get('/api/jobs')).body.length).toBe(3); // the table is intact
+  });
 });
