@@ -93,6 +93,8 @@ export class JobService {
       await this.admission.admit(doc, actor, update);
       await connection.transact((live) => Y.applyUpdate(live, update));
       const facts = readJob(doc);
+      // Answer once the read model and notifications include this write.
+      this.projector.changed(doc);
       await this.projector.idle();
       return facts;
     } finally {

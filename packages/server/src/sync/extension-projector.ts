@@ -40,6 +40,14 @@ export class Projector implements Extension {
     this.schedule(documentName, document, true);
   }
 
+  /**
+   * Marks a document changed right now. Hocuspocus runs `onChange` a few microtasks after the
+   * transaction; the server's own writes call this so `idle()` already includes them.
+   */
+  changed(document: Document): void {
+    this.schedule(document.name, document, true);
+  }
+
   private schedule(documentName: string, document: Document, changed: boolean) {
     if (parseDocumentName(documentName).kind !== 'job') return;
     this.dirty.set(documentName, { document, changed: changed || (this.dirty.get(documentName)?.changed ?? false) });
