@@ -1,6 +1,6 @@
 /** The seed's endpoints, kept with the same meaning (contract.md). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, createUser, startTestServer, type TestServer, type TestUser } from './helpers/server.js';
+import { api, connect, createUser, startTestServer, type TestServer, type TestUser } from './helpers/server.js';
 
 describe('API: the seed’s endpoints', () => {
   let t: TestServer;
@@ -37,6 +37,9 @@ describe('API: the seed’s endpoints', () => {
     expect(r.body).toMatchObject({ activeJobs: 2, stuck: 1, awaitingQc: 0, jobsByStatus: { stuck: 1, intake: 1 }, liveConnections: 0 });
     expect(r.body.mechanics.find((m: { id: string }) => m.id === mechanic.id)).toMatchObject({ name: 'Theo', activeJobs: 1 });
     expect(r.body.turnaround).toMatchObject({ collected: 0, averageHours: null });
+    const live = await connect(t.wsUrl, `inbox:${manager.id}`, manager.token);
+    expect((await api(t.url, manager.token).get('/api/manager/stats')).body.liveConnections).toBe(1);
+    live.close();
   });
 
   it('POST /api/manager/resolve-stuck/:id: manager only; 409 when not stuck', async () => {

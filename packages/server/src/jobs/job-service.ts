@@ -176,14 +176,18 @@ export class JobService {
     }
   }
 
-  /** The job a live share token opens, or NotFound (unknown, revoked and expired look alike). */
-  async jobForShareToken(token: string): Promise<JobRow> {
+  /** The live link and its job for a share token, or NotFound (unknown, revoked and expired look alike). */
+  async shareLinkForToken(token: string): Promise<{ link: ShareLinkRow; job: JobRow }> {
     if (!/^[a-z2-7]{20,64}$/.test(token)) throw new NotFoundError('this link is not valid');
     const link = await this.storage.getShareLinkByHash(sha256Hex(token));
     if (!link || link.revokedAt || (link.expiresAt && Date.parse(link.expiresAt) <= Date.now())) {
       throw new NotFoundError('this link is not valid');
     }
-    return this.requireJob(link.jobId);
+    return { link, job: await this.requireJob(link.jobId) };
+  }
+
+  async jobForShareToken(token: string): Promise<JobRow> {
+    return (await this.shareLinkForToken(token)).job;
   }
 
   async publicViewForToken(token: string): Promise<PublicJobView> {

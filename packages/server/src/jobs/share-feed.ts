@@ -6,7 +6,8 @@ import { publicView, type JobFacts, type PublicJobView } from '@pitboard/job-mod
 import type { Bus } from '../scale/bus.js';
 import type { JobRow } from '../storage/index.js';
 
-type Viewer = (view: PublicJobView) => void;
+/** Gets each new view; `null` means "check that your link is still valid" (revoked, expired). */
+type Viewer = (view: PublicJobView | null) => void;
 
 export class ShareFeed {
   private readonly viewers = new Map<string, Set<Viewer>>();
@@ -14,8 +15,8 @@ export class ShareFeed {
   /** Views travel through the bus, so a viewer on any instance sees a change made on any other. */
   constructor(private readonly bus: Bus) {
     bus.subscribe((m) => {
-      const msg = m as { t?: string; jobId?: string; view?: PublicJobView };
-      if (msg?.t === 'share' && msg.jobId && msg.view) this.deliver(msg.jobId, msg.view);
+      const msg = m as { t?: string; jobId?: string; view?: PublicJobView | null };
+      if (msg?.t === 'share' && msg.jobId) this.deliver(msg.jobId, msg.view ?? null);
     });
   }
 
@@ -33,7 +34,12 @@ export class ShareFeed {
     this.bus.publish({ t: 'share', jobId: facts.id, view: publicView(facts, row.updatedAt) });
   }
 
-  private deliver(jobId: string, view: PublicJobView) {
+  /** A link of the job was revoked: every viewer of the job re-checks its own link now. */
+  recheck(jobId: string): void {
+    this.bus.publish({ t: 'share', jobId, view: null });
+  }
+
+  private deliver(jobId: string, view: PublicJobView | null) {
     for (const viewer of this.viewers.get(jobId) ?? []) viewer(view);
   }
 

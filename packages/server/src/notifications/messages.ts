@@ -24,6 +24,6 @@ export function notificationText(event: JobEvent, facts: JobFacts): { title: str
     case 'qc_failed':
       return { title: `Quality check failed: ${job}`, body: event.note || 'See the job for what to redo.' };
     case 'ready_for_pickup':
-      return { title: `Your ${facts.bike} is ready for pickup! 🎉`, body: 'Come and collect it whenever suits you.' };
+      return { title: `Your ${facts.bike} is ready for pickup!`, body: 'Come and collect it whenever suits you.' };
   }
 }

@@ -112,11 +112,6 @@ export function jobRoutes(router: Router, jobs: JobService) {
     return json(link, 201);
   });
 
-  router.on('DELETE', '/api/jobs/:id/share-links/:linkId', async (ctx) => {
-    await jobs.revokeShareLink(await ctx.actor(), ctx.params.id!, ctx.params.linkId!);
-    return json({ ok: true });
-  });
-
   router.on('GET', '/api/share/:token', async (ctx) => json(await jobs.publicViewForToken(ctx.params.token!)));
 
   // The seed's endpoints.

@@ -6,14 +6,20 @@
 import type { PublicJobView } from '@pitboard/job-model';
 import type { ShareFeed } from '../../jobs/share-feed.js';
 import type { JobService } from '../../jobs/job-service.js';
-import type { Router } from '../router.js';
+import { json, type Router } from '../router.js';
 
 const HEARTBEAT_MS = 25_000;
 
 export function shareEventsRoute(router: Router, jobs: JobService, feed: ShareFeed) {
+  router.on('DELETE', '/api/jobs/:id/share-links/:linkId', async (ctx) => {
+    await jobs.revokeShareLink(await ctx.actor(), ctx.params.id!, ctx.params.linkId!);
+    feed.recheck(ctx.params.id!); // open share pages of that link learn it at once
+    return json({ ok: true });
+  });
+
   router.on('GET', '/api/share/:token/events', async (ctx) => {
     const token = ctx.params.token!;
-    const job = await jobs.jobForShareToken(token);
+    const { job, link } = await jobs.shareLinkForToken(token);
     const first = await jobs.publicViewForToken(token);
     const encoder = new TextEncoder();
     let stop = () => {};
@@ -21,20 +27,20 @@ export function shareEventsRoute(router: Router, jobs: JobService, feed: ShareFe
       start(controller) {
         const send = (view: PublicJobView) => controller.enqueue(encoder.encode(`event: view\ndata: ${JSON.stringify(view)}\n\n`));
         send(first);
+        const gone = () => {
+          controller.enqueue(encoder.encode('event: gone\ndata: {}\n\n'));
+          stop();
+          controller.close();
+        };
+        // Every view (and every revocation of one of the job's links) re-checks this link first.
         const unsubscribe = feed.subscribe(job.id, (view) => {
-          // A revoked or expired link stops receiving at the next change.
-          jobs.jobForShareToken(token).then(
-            () => send(view),
-            () => {
-              controller.enqueue(encoder.encode('event: gone\ndata: {}\n\n'));
-              stop();
-              controller.close();
-            }
-          );
+          jobs.jobForShareToken(token).then(() => view && send(view), gone);
         });
         const heartbeat = setInterval(() => controller.enqueue(encoder.encode(': keep-alive\n\n')), HEARTBEAT_MS);
+        const expiry = link.expiresAt ? setTimeout(gone, Math.max(0, Date.parse(link.expiresAt) - Date.now())) : null;
         stop = () => {
           clearInterval(heartbeat);
+          if (expiry) clearTimeout(expiry);
           unsubscribe();
         };
       },
