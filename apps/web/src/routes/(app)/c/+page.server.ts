@@ -4,6 +4,10 @@ import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals }) => {
   const user = requireRole(locals.user, 'customer');
-  const rows = await pitboard().storage.listJobs({ customerId: user.id });
-  return { jobs: rows.map((r) => pitboard().jobs.summary(r, false)) };
+  const core = pitboard();
+  const [rows, notifications] = await Promise.all([core.jobs.list(user, {}), core.storage.listNotifications(user.id, { limit: 30 })]);
+  return {
+    jobs: rows.map((r) => core.jobs.summary(r, false)),
+    notifications: notifications.map(({ id, seq, kind, jobId, title, body, createdAt, readAt, resolvedAt }) => ({ id, seq, kind, jobId, title, body, createdAt, readAt, resolvedAt }))
+  };
 };

@@ -7,7 +7,7 @@ import type { PageServerLoad } from './$types';
 export const load: PageServerLoad = async ({ params, setHeaders }) => {
   setHeaders({ 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
   try {
-    return { view: await pitboard().jobs.publicViewForToken(params.token) };
+    return { view: await pitboard().jobs.publicViewForToken(params.token), token: params.token };
   } catch (e) {
     if (isPitboardError(e) && e.status === 404) error(404, 'This link is not valid any more. Ask the shop for a new one.');
     throw e;

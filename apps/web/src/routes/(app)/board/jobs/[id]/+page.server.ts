@@ -1,0 +1,33 @@
+import { error } from '@sveltejs/kit';
+import { isPitboardError } from '$lib/server/errors';
+import { requireRole } from '$lib/server/guards';
+import { pitboard } from '$lib/server/pitboard';
+import type { PageServerLoad } from './$types';
+
+/** One job in full for the manager: the facts at first paint (the page then follows the live document). */
+export const load: PageServerLoad = async ({ locals, params }) => {
+  const user = requireRole(locals.user, 'manager');
+  const core = pitboard();
+  try {
+    const [job, mechanics, managers, links] = await Promise.all([
+      core.jobs.view(user, params.id),
+      core.storage.listUsers('mechanic'),
+      core.storage.listUsers('manager'),
+      core.storage.listShareLinks(params.id)
+    ]);
+    if (!('id' in job)) error(404, 'No such job');
+    return {
+      job,
+      mechanics: mechanics.map((m) => ({ id: m.id, name: m.name })),
+      staff: Object.fromEntries([...mechanics, ...managers].map((u) => [u.id, u.name])) as Record<string, string>,
+      // The token is only shown when a link is created: list metadata only.
+      links: links
+        .filter((l) => !l.revokedAt && !(l.expiresAt && Date.parse(l.expiresAt) <= Date.now()))
+        .map((l) => ({ id: l.id, createdAt: l.createdAt, expiresAt: l.expiresAt }))
+        .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+    };
+  } catch (e) {
+    if (isPitboardError(e) && e.status === 404) error(404, 'No such job');
+    throw e;
+  }
+};
