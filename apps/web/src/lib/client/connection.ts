@@ -2,40 +2,67 @@
  * One WebSocket per tab to `/collab`, shared by every document the page opens (Hocuspocus
  * multiplexes them). Browsers authenticate with the HttpOnly session cookie sent on the
  * upgrade, so providers pass the placeholder token `cookie` (docs/sync.md).
+ *
+ * Reconnects by itself with exponential backoff (jitter, capped at 15 s, never gives up); the
+ * browser's `online` event retries at once, its `offline` event closes the socket (a socket
+ * can outlive the network in some browsers and look alive for a long time).
  */
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import type * as Y from 'yjs';
+import { parseFrame, type Link, type LinkHooks } from './link';
 
-export type ConnectionState = 'connecting' | 'connected' | 'offline';
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline';
 
 let socket: HocuspocusProviderWebsocket | null = null;
 const listeners = new Set<(state: ConnectionState) => void>();
 let state: ConnectionState = 'connecting';
+let everConnected = false;
 
 function setState(next: ConnectionState) {
+  if (next === 'connected') everConnected = true;
+  if (state === next) return;
   state = next;
   for (const l of listeners) l(next);
+}
+
+function downState(): ConnectionState {
+  if (typeof navigator !== 'undefined' && navigator.onLine === false) return 'offline';
+  return everConnected ? 'reconnecting' : 'connecting';
 }
 
 export function collabSocket(): HocuspocusProviderWebsocket {
   if (socket) return socket;
   const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/collab`;
+  const online = navigator.onLine !== false;
   socket = new HocuspocusProviderWebsocket({
     url,
-    // Back off up to 10 s between attempts; never give up (mechanics go offline for minutes).
+    autoConnect: online,
+    // Exponential backoff with jitter, 0.5 s → 15 s; never give up (mechanics go offline for minutes).
     delay: 500,
-    factor: 1.7,
-    maxDelay: 10_000,
+    initialDelay: 0,
+    factor: 1.8,
+    minDelay: 500,
+    maxDelay: 15_000,
+    jitter: true,
     maxAttempts: 0,
-    onStatus: ({ status }) => setState(status === 'connected' ? 'connected' : navigator.onLine ? 'connecting' : 'offline')
+    onStatus: ({ status }) => setState(status === 'connected' ? 'connected' : downState())
   });
+  if (!online) setState('offline');
   // The browser knows first when the network is back: retry at once instead of waiting.
   window.addEventListener('online', () => {
-    setState('connecting');
-    void socket?.connect();
+    setState(downState());
+    if (socket) connectNow(socket);
   });
-  window.addEventListener('offline', () => setState('offline'));
+  window.addEventListener('offline', () => {
+    socket?.disconnect();
+    setState('offline');
+  });
   return socket;
+}
+
+/** The current state, without subscribing. */
+export function connectionState(): ConnectionState {
+  return state;
 }
 
 /** Follows the connection state; returns the unsubscribe function. */
@@ -43,6 +70,34 @@ export function onConnectionState(listener: (state: ConnectionState) => void): (
   listeners.add(listener);
   listener(state);
   return () => listeners.delete(listener);
+}
+
+/**
+ * Opens a fresh socket, e.g. after signing in again: the upgrade request then carries the new
+ * session cookie and every attached document authenticates again.
+ */
+export function reconnectNow(): void {
+  if (!socket) return;
+  socket.disconnect();
+  connectNow(socket);
+}
+
+/**
+ * Connects now. A socket we just closed still reports `connected` until its close event, and
+ * `connect()` ignores a connected socket: wait for the close, then connect.
+ */
+function connectNow(s: HocuspocusProviderWebsocket): void {
+  if (navigator.onLine === false) return;
+  if (s.status !== 'connected') {
+    void s.connect();
+    return;
+  }
+  if (s.shouldConnect) return; // alive
+  const once = () => {
+    s.off('close', once);
+    if (navigator.onLine !== false) void s.connect();
+  };
+  s.on('close', once);
 }
 
 /** A provider for `name` on the shared socket. */
@@ -56,4 +111,49 @@ export function provide(name: string, document: Y.Doc, handlers: Partial<Constru
   } as ConstructorParameters<typeof HocuspocusProvider>[0]);
   provider.attach();
   return provider;
+}
+
+/**
+ * A replica's link over Hocuspocus. Local updates are not sent by the provider's own update
+ * listener: the replica sends each one after it is in IndexedDB (`send`). The server's
+ * SyncStep1 (its state vector) is read from the raw frames, so the replica can count exactly
+ * which local edits the server has, independent of the provider's `unsyncedChanges` counter.
+ */
+export function hocuspocusLink(name: string, document: Y.Doc, hooks: LinkHooks): Link {
+  let destroyed = false;
+  const provider = new HocuspocusProvider({
+    websocketProvider: collabSocket(),
+    name,
+    document,
+    token: 'cookie',
+    onMessage: ({ event }: { event: MessageEvent }) => {
+      const frame = parseFrame(event.data as ArrayBuffer);
+      // Let the provider apply the frame first (it runs right after this listener).
+      if (frame.kind === 'server-state') queueMicrotask(() => !destroyed && hooks.onServerState(frame.stateVector));
+      else if (frame.kind === 'ack') queueMicrotask(() => !destroyed && hooks.onAck());
+    },
+    onAuthenticated: () => hooks.onAuthenticated(),
+    onAuthenticationFailed: ({ reason }: { reason: string }) => hooks.onAuthFailed(reason),
+    onClose: ({ event }: { event: { code?: number; reason?: string } }) => {
+      if (event?.reason && event.reason !== 'provider_initiated') hooks.onRefused(event.reason);
+    },
+    onStatus: ({ status }: { status: string }) => hooks.onConnected(status === 'connected'),
+    onDisconnect: () => hooks.onConnected(false)
+  } as unknown as ConstructorParameters<typeof HocuspocusProvider>[0]);
+  document.off('update', provider.boundDocumentUpdateHandler);
+  provider.attach();
+  if (collabSocket().status === 'connected') hooks.onConnected(true);
+  return {
+    origin: provider,
+    send(update) {
+      if (provider.isAuthenticated) provider.documentUpdateHandler(update, null);
+    },
+    verify() {
+      if (provider.isAuthenticated) provider.forceSync();
+    },
+    destroy() {
+      destroyed = true;
+      provider.destroy();
+    }
+  };
 }

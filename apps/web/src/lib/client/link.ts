@@ -1,0 +1,78 @@
+/**
+ * The seam between a replica and the server: a `Link` carries one document's updates and
+ * reports what the server has. The browser uses the Hocuspocus link (connection.ts); unit
+ * tests use an in-memory one.
+ */
+import type * as Y from 'yjs';
+
+export interface LinkHooks {
+  /** The server's state vector (its SyncStep1): exactly which updates it has. */
+  onServerState(stateVector: Uint8Array): void;
+  /** The server acknowledged an update (a hint to ask for its state vector again). */
+  onAck(): void;
+  onAuthenticated(): void;
+  /** The server refused us at connect (permission-denied): not signed in, session expired, not yours. */
+  onAuthFailed(reason: string): void;
+  /** The server closed the document (a refused update) with a reason. */
+  onRefused(reason: string): void;
+  onConnected(connected: boolean): void;
+}
+
+export interface Link {
+  /** The transaction origin of updates the link applies from the server. */
+  readonly origin: unknown;
+  /** Sends a local update if the document is live on the server; otherwise the next handshake carries it. */
+  send(update: Uint8Array): void;
+  /** Asks the server for its state vector (answered through `onServerState`). */
+  verify(): void;
+  destroy(): void;
+}
+
+export type Connect = (name: string, doc: Y.Doc, hooks: LinkHooks) => Link;
+
+/** Minimal lib0 decoding of a Hocuspocus frame: `[varString name][varUint type]...`. */
+export class FrameReader {
+  pos = 0;
+  constructor(readonly bytes: Uint8Array) {}
+  varUint(): number {
+    let num = 0;
+    let mult = 1;
+    for (;;) {
+      const byte = this.bytes[this.pos++];
+      if (byte === undefined) throw new RangeError('truncated frame');
+      num += (byte & 0x7f) * mult;
+      if (byte < 0x80) return num;
+      mult *= 128;
+    }
+  }
+  varUint8Array(): Uint8Array {
+    const len = this.varUint();
+    const out = this.bytes.subarray(this.pos, this.pos + len);
+    if (out.length !== len) throw new RangeError('truncated frame');
+    this.pos += len;
+    return out;
+  }
+  varString(): string {
+    return new TextDecoder().decode(this.varUint8Array());
+  }
+}
+
+/** Hocuspocus message types (provider's MessageType) and y-protocols sync subtypes used here. */
+export const MESSAGE_SYNC = 0;
+export const MESSAGE_SYNC_STATUS = 8;
+export const SYNC_STEP_1 = 0;
+
+export type ParsedFrame = { kind: 'server-state'; stateVector: Uint8Array } | { kind: 'ack' } | { kind: 'other' };
+
+export function parseFrame(data: ArrayBuffer | Uint8Array): ParsedFrame {
+  try {
+    const r = new FrameReader(data instanceof Uint8Array ? data : new Uint8Array(data));
+    r.varString();
+    const type = r.varUint();
+    if (type === MESSAGE_SYNC && r.varUint() === SYNC_STEP_1) return { kind: 'server-state', stateVector: r.varUint8Array().slice() };
+    if (type === MESSAGE_SYNC_STATUS) return { kind: 'ack' };
+  } catch {
+    /* not ours to judge */
+  }
+  return { kind: 'other' };
+}

@@ -1,0 +1,8 @@
+import { setCurrentUser } from '$lib/client/account';
+import type { PageLoad } from './$types';
+
+export const load: PageLoad = async ({ parent, params }) => {
+  const { user } = await parent();
+  setCurrentUser(user);
+  return { user, jobId: params.id };
+};

@@ -1,0 +1,115 @@
+/** The mechanic's screens on a phone: my jobs by urgency, the checklist, notes, stuck, QC, alerts. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { DEMO, launchBrowser, phone, signIn, startApp, type App } from './harness.js';
+import { apiAs, pendingCount, shot, syncText, until, type Api, type JobView } from './offline-helpers.js';
+
+describe('mechanic screens', () => {
+  let app: App;
+  let browser: Browser;
+  let manager: Api;
+  let mechanic: Api;
+
+  beforeAll(async () => {
+    app = await startApp();
+    browser = await launchBrowser();
+    manager = await apiAs(app, DEMO.manager);
+    mechanic = await apiAs(app, DEMO.mechanic);
+  });
+  afterAll(async () => {
+    if (process.env.PITBOARD_E2E_LOG) console.log(app?.output());
+    await browser?.close();
+    await app?.stop();
+  });
+
+  it('lists my jobs most urgent first, each a link named by number and bike', async () => {
+    const { id: stuckId } = await manager.post<{ id: string }>('/api/jobs', { bike: 'Orbea Orca stuck', customer: { name: 'Pat' }, items: ['Headset'], mechanicId: mechanic.user.id });
+    await manager.post(`/api/jobs/${stuckId}/assign`, { mechanicId: mechanic.user.id });
+    await mechanic.post(`/api/mechanic/repair/${stuckId}/stuck`, { reason: 'Headset bearings on order' });
+    const { context, page } = await signIn(browser, app, DEMO.mechanic, { viewport: phone });
+    expect(new URL(page.url()).pathname).toBe('/m');
+    await page.getByRole('link', { name: /Orbea Orca stuck/ }).waitFor();
+    const names = await page.locator('main li a').allTextContents();
+    expect(names[0]).toMatch(/^#\d+ Orbea Orca stuck$/);
+    expect(names).toContain('#1002 Trek Domane SL5');
+    // Ready for pickup comes after the work in progress.
+    expect(names.indexOf('#1002 Trek Domane SL5')).toBeLessThan(names.indexOf('#1005 Gazelle Ultimate C8'));
+    await page.getByText('Headset bearings on order').waitFor();
+    await until(() => syncText(page), (t) => t.includes('Connected') && t.includes('Last sync'), 10_000, 'status');
+    await shot(page, 'mechanic-my-jobs');
+    await context.close();
+  });
+
+  it('ticks items, adds notes, reports stuck; sees the resolution, a QC failure and a new assignment live', async () => {
+    const { id } = await manager.post<{ id: string }>('/api/jobs', { bike: 'Canyon Grail', customer: { name: 'Lou' }, items: ['Service fork', 'Replace cables'] });
+    await manager.post(`/api/jobs/${id}/assign`, { mechanicId: mechanic.user.id });
+    const { context, page } = await signIn(browser, app, DEMO.mechanic, { viewport: phone });
+    await page.getByRole('link', { name: /Canyon Grail$/ }).click();
+    await page.getByRole('heading', { name: /Canyon Grail/ }).waitFor();
+
+    await page.getByRole('checkbox', { name: 'Service fork' }).check();
+    await page.getByRole('textbox', { name: 'Note' }).fill('Fork seals were dry');
+    await page.getByRole('button', { name: 'Add note' }).click();
+    await page.getByText('Fork seals were dry').waitFor();
+    const get = () => manager.get<JobView>(`/api/jobs/${id}`);
+    await until(get, (j) => j.items[0]!.done && j.notes.length === 1, 10_000, 'tick and note on the server');
+    expect((await get()).notes[0]!.visibility).toBe('internal');
+
+    await page.getByRole('button', { name: 'Report stuck' }).click();
+    await page.getByRole('textbox', { name: 'Reason' }).fill('Need a new cable set');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByRole('region', { name: 'Stuck' }).getByText('Need a new cable set').waitFor();
+    await until(get, (j) => j.status === 'stuck', 10_000, 'stuck on the server');
+    await shot(page, 'mechanic-job-stuck');
+
+    await manager.post(`/api/manager/resolve-stuck/${id}`, { note: 'Cables arrived, on the bench' });
+    await page.getByRole('region', { name: 'Stuck resolved' }).getByText('Cables arrived, on the bench').waitFor({ timeout: 10_000 });
+    await page.getByRole('alert').filter({ hasText: /./ }).first().waitFor({ timeout: 10_000 }).catch(() => undefined);
+
+    await page.getByRole('checkbox', { name: 'Replace cables' }).check();
+    await until(get, (j) => j.status === 'quality_check', 10_000, 'quality check');
+    await manager.post(`/api/jobs/${id}/qc`, { pass: false, note: 'Rear brake rubs' });
+    await page.getByRole('region', { name: 'Quality check failed' }).getByText('Rear brake rubs').waitFor({ timeout: 10_000 });
+    await page.getByRole('heading', { name: 'Quality checks' }).waitFor();
+    await until(() => pendingCount(page), (n) => n === 0, 10_000, 'nothing pending');
+    await shot(page, 'mechanic-job-qc-failed');
+
+    // A new job assigned while the screen is open: an alert and the list picks it up.
+    const { id: newId } = await manager.post<{ id: string }>('/api/jobs', { bike: 'Ridley Kanzo', customer: { name: 'Max' }, items: ['Tubeless setup'] });
+    await manager.post(`/api/jobs/${newId}/assign`, { mechanicId: mechanic.user.id });
+    await page.getByRole('region', { name: 'Alerts' }).waitFor({ timeout: 10_000 });
+    const alertText = await page.getByRole('region', { name: 'Alerts' }).textContent();
+    expect(alertText).toMatch(/assign|Ridley|#\d+/i);
+    await shot(page, 'mechanic-assignment-alert');
+    await page.getByRole('main').getByRole('link', { name: 'My jobs' }).click();
+    await page.getByRole('link', { name: /Ridley Kanzo$/ }).waitFor({ timeout: 10_000 });
+    await context.close();
+  });
+
+  it('a session that ended keeps the edits and asks to sign in again to sync them', async () => {
+    const { id } = await manager.post<{ id: string }>('/api/jobs', { bike: 'Bianchi Oltre', customer: { name: 'Kim' }, items: ['Wrap bars', 'Align derailleur'] });
+    await manager.post(`/api/jobs/${id}/assign`, { mechanicId: mechanic.user.id });
+    const { context, page } = await signIn(browser, app, DEMO.mechanic, { viewport: phone });
+    await page.getByRole('link', { name: /Bianchi Oltre$/ }).click({ timeout: 10_000 }).catch(async (e) => {
+      await shot(page, 'debug-session');
+      throw e;
+    });
+    await page.getByRole('heading', { name: /Bianchi Oltre/ }).waitFor();
+    await context.setOffline(true);
+    await page.getByRole('checkbox', { name: 'Wrap bars' }).check();
+    // The session ends while the device is offline.
+    await context.clearCookies();
+    await context.setOffline(false);
+    await page.getByRole('link', { name: /Sign in again to sync 1 change/ }).waitFor({ timeout: 15_000 });
+    await shot(page, 'mechanic-session-ended');
+    expect((await manager.get<JobView>(`/api/jobs/${id}`)).items[0]!.done).toBe(false);
+    await page.getByRole('link', { name: /Sign in again/ }).click();
+    await page.getByLabel('Email').fill(DEMO.mechanic);
+    await page.getByLabel('Password').fill(DEMO.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((u) => u.pathname === '/m');
+    await until(() => manager.get<JobView>(`/api/jobs/${id}`), (j) => j.items[0]!.done, 15_000, 'edit synced after signing in');
+    await until(() => pendingCount(page), (n) => n === 0, 10_000, 'pending 0');
+    await context.close();
+  });
+});
