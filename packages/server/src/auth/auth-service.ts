@@ -28,19 +28,24 @@ export class AuthService {
 
   async login(email: string, password: string, address: string): Promise<{ token: string; user: SessionUser }> {
     const accountKey = email.trim().toLowerCase();
-    const addressOk = this.perAddress.hit(address);
-    const accountOk = this.perAccount.hit(accountKey);
-    if (!addressOk || !accountOk) {
+    if (this.perAddress.blocked(address) || this.perAccount.blocked(accountKey)) {
       const retry = Math.max(this.perAddress.retryAfter(address), this.perAccount.retryAfter(accountKey));
       throw new RateLimitedError('too many sign-in attempts, try again later', retry);
     }
     const user = await this.storage.getUserByEmail(accountKey);
+    let ok = false;
     if (!user || !user.passwordHash) {
       this.dummyHash ??= hashPassword('not-a-real-password');
       await verifyPassword(await this.dummyHash, password);
+    } else {
+      ok = await verifyPassword(user.passwordHash, password);
+    }
+    if (!ok || !user) {
+      // Only failures count against the budgets.
+      this.perAddress.hit(address);
+      this.perAccount.hit(accountKey);
       throw new UnauthorizedError('wrong email or password');
     }
-    if (!(await verifyPassword(user.passwordHash, password))) throw new UnauthorizedError('wrong email or password');
     this.perAccount.reset(accountKey);
     const { token } = await this.sessions.create(user.id);
     return { token, user: { id: user.id, name: user.name, email: user.email, role: user.role } };

@@ -1,7 +1,8 @@
 /**
- * A fixed-window counter per key (e.g. `account:<email>`, `address:<ip>`): enough to make
- * password guessing slow. In memory, so per instance; with several instances each enforces
- * its own share of the budget.
+ * A fixed-window counter per key (e.g. an account, an address): enough to make password
+ * guessing slow. Callers count failures only, so a busy workshop behind one address is not
+ * locked out by its own successful sign-ins. In memory, so per instance; with several
+ * instances each enforces its own share of the budget.
  */
 export class RateLimiter {
   private readonly windows = new Map<string, { count: number; resetAt: number }>();
@@ -10,6 +11,12 @@ export class RateLimiter {
     private readonly limit: number,
     private readonly windowMs: number
   ) {}
+
+  /** True when the key has used up its attempts for the current window. */
+  blocked(key: string, now = Date.now()): boolean {
+    const w = this.windows.get(key);
+    return !!w && w.resetAt > now && w.count >= this.limit;
+  }
 
   /** Counts one attempt; false when the key is over its limit for the current window. */
   hit(key: string, now = Date.now()): boolean {
