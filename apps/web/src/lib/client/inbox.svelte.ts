@@ -9,19 +9,10 @@
 import * as Y from 'yjs';
 import { currentUser, setCurrentUser } from './account';
 import { provide } from './connection';
-import { localDb, type LocalDb } from './db';
+import { localDb, type LocalDb, type StoredNotification } from './db';
 
-export interface Notification {
-  id: string;
-  seq: number;
-  kind: string;
-  jobId: string;
-  title: string;
-  body: string;
-  createdAt: string;
-  readAt: string | null;
-  resolvedAt: string | null;
-}
+/** A notification as the server sends it (docs/api.md), stored as is. */
+export type Notification = StoredNotification;
 
 export interface JobRowSummary {
   id: string;
