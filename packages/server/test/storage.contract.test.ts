@@ -44,6 +44,40 @@ describe.each(targets)('storage contract: %s', (_name, open) => {
     expect(again.getMap('job').get('bike')).toBe('C');
   });
 
+  it('an older compaction never replaces a newer snapshot with less', async () => {
+    const name = `job:${uid()}`;
+    const doc = new Y.Doc();
+    doc.getMap('job').set('bike', 'A');
+    const older = Y.encodeStateAsUpdate(doc);
+    doc.getArray('notes').push(['only in the newer state']);
+    const newer = Y.encodeStateAsUpdate(doc);
+    await s.compactDocument(name, newer, () => true);
+    await s.compactDocument(name, older, () => true); // arrives late
+    const loaded = new Y.Doc();
+    Y.applyUpdate(loaded, (await s.loadDocument(name))!);
+    expect(loaded.getArray('notes').toArray()).toEqual(['only in the newer state']);
+  });
+
+  it('a load concurrent with compactions always sees every update', async () => {
+    const name = `job:${uid()}`;
+    const doc = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    doc.on('update', (u: Uint8Array) => updates.push(u));
+    for (let i = 0; i < 40; i++) {
+      doc.getArray('notes').push([`n${i}`]);
+      await s.appendUpdate(name, updates.at(-1)!);
+      const snapshot = Y.snapshot(doc);
+      const state = Y.encodeStateAsUpdate(doc);
+      const [, loadedState] = await Promise.all([
+        s.compactDocument(name, state, (u) => Y.snapshotContainsUpdate(snapshot, u)),
+        s.loadDocument(name)
+      ]);
+      const loaded = new Y.Doc();
+      Y.applyUpdate(loaded, loadedState!);
+      expect(loaded.getArray('notes').length, `round ${i}`).toBe(i + 1);
+    }
+  });
+
   it('users: create, find by id and by email (case-insensitive), list by role, unique email', async () => {
     const id = uid();
     const email = `${id}@x.dev`;

@@ -28,16 +28,20 @@ export class KyselyStorage implements Storage {
   }
 
   async loadDocument(name: string): Promise<Uint8Array | null> {
-    const snapshot = await this.db.selectFrom('documents').select('state').where('name', '=', name).executeTakeFirst();
-    const log = await this.db
-      .selectFrom('document_updates')
-      .select('data')
-      .where('name', '=', name)
-      .orderBy('id')
-      .execute();
+    // Snapshot and log must be read as of one moment: a compaction committing between two
+    // separate reads would hide the updates it folded (the old snapshot, the trimmed log).
+    const { snapshot, log } = await this.consistentRead(async (trx) => ({
+      snapshot: await trx.selectFrom('documents').select('state').where('name', '=', name).executeTakeFirst(),
+      log: await trx.selectFrom('document_updates').select('data').where('name', '=', name).orderBy('id').execute()
+    }));
     const parts = [...(snapshot ? [snapshot.state] : []), ...log.map((r) => r.data)].map(bytes);
     if (parts.length === 0) return null;
     return parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts);
+  }
+
+  private consistentRead<T>(read: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+    const tx = this.db.transaction();
+    return (this.dialect === 'postgres' ? tx.setIsolationLevel('repeatable read') : tx).execute(read);
   }
 
   async appendUpdate(name: string, update: Uint8Array): Promise<void> {
@@ -50,10 +54,16 @@ export class KyselyStorage implements Storage {
   async compactDocument(name: string, state: Uint8Array, contains: (update: Uint8Array) => boolean): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       const now = new Date().toISOString();
+      // Merge with what is stored instead of overwriting it: a slower, older compaction (another
+      // instance, say) must never replace a newer snapshot with less.
+      let q = trx.selectFrom('documents').select('state').where('name', '=', name);
+      if (this.dialect === 'postgres') q = q.forUpdate();
+      const stored = await q.executeTakeFirst();
+      const merged = stored ? Y.mergeUpdates([bytes(stored.state), state]) : state;
       await trx
         .insertInto('documents')
-        .values({ name, state, updated_at: now })
-        .onConflict((oc) => oc.column('name').doUpdateSet({ state, updated_at: now }))
+        .values({ name, state: merged, updated_at: now })
+        .onConflict((oc) => oc.column('name').doUpdateSet({ state: merged, updated_at: now }))
         .execute();
       const logged = await trx.selectFrom('document_updates').select(['id', 'data']).where('name', '=', name).execute();
       const folded = logged.filter((r) => contains(bytes(r.data))).map((r) => Number(r.id));
