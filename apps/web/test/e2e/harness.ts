@@ -48,7 +48,9 @@ export async function startApp(env: Record<string, string> = {}): Promise<App> {
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, ['server.js'], {
     cwd: appDir,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, PUBLIC_URL: url, PITBOARD_DEMO: '1', LOG_LEVEL: 'warn', ...env },
+    // Always the embedded default with a fresh SQLite folder: a DATABASE_URL or REDIS_URL left in
+    // the environment (as .ci/run sets for the services suites) must not make runs share data.
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, PUBLIC_URL: url, PITBOARD_DEMO: '1', LOG_LEVEL: 'warn', DATABASE_URL: '', REDIS_URL: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe']
   });
   let out = '';
