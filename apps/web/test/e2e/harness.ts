@@ -92,11 +92,14 @@ export async function launchBrowser(): Promise<Browser> {
 export async function signIn(browser: Browser, app: App, email: string, options: { viewport?: { width: number; height: number } } = {}): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ baseURL: app.url, viewport: options.viewport ?? { width: 1280, height: 800 } });
   const page = await context.newPage();
-  await page.goto('/login');
+  // Wait for the page to settle (scripts loaded, form enhanced) so the click is not lost to hydration.
+  await page.goto('/login', { waitUntil: 'networkidle' });
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(DEMO.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+  // Signed in once the URL leaves /login; each test then waits for what it needs on the page.
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'), { waitUntil: 'commit' });
+  await page.waitForLoadState('domcontentloaded');
   return { context, page };
 }
 
