@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const artifacts = path.join(appDir, 'test-results');
@@ -108,4 +109,19 @@ export const phone = { width: 390, height: 844 };
 export async function screenshot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(artifacts, { recursive: true });
   await page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
+}
+
+/** One app and one browser for a test file: started before its tests, stopped after them. */
+export function useApp(ready: (app: App, browser: Browser) => void, env: Record<string, string> = {}): void {
+  let app: App | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    app = await startApp(env);
+    browser = await launchBrowser();
+    ready(app, browser);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
 }

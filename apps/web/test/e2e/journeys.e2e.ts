@@ -2,9 +2,9 @@
  * Journeys across people, each in their own browser context: the manager's live board, the
  * mechanic's phone, the customer's share page. Everything arrives live (no reloads).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { DEMO, launchBrowser, phone, screenshot, signIn, startApp, type App } from './harness.js';
+import { type App, DEMO, phone, screenshot, signIn, useApp } from './harness.js';
 
 const poll = { timeout: 15_000, interval: 100 };
 
@@ -32,13 +32,9 @@ async function createJob(board: Page, bike: string, customer: string, template: 
 describe('journeys', () => {
   let app: App;
   let browser: Browser;
-  beforeAll(async () => {
-    app = await startApp();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
+  useApp((a, b) => {
+    app = a;
+    browser = b;
   });
 
   it('journey 1: create and assign → mechanic ticks → customer follows live → QC → celebration', async () => {

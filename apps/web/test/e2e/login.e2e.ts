@@ -1,18 +1,14 @@
 /** Sign-in as each role lands on its home; wrong passwords are explained; sign-out works. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { DEMO, launchBrowser, phone, screenshot, signIn, startApp, type App } from './harness.js';
+import { type App, DEMO, phone, screenshot, signIn, useApp } from './harness.js';
 
 describe('login', () => {
   let app: App;
   let browser: Browser;
-  beforeAll(async () => {
-    app = await startApp();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
+  useApp((a, b) => {
+    app = a;
+    browser = b;
   });
 
   it('a wrong password is explained, and nothing else happens', async () => {

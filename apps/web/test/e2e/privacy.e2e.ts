@@ -3,9 +3,9 @@
  * note — not in any HTTP response body, not in the live stream, not in any WebSocket frame.
  */
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { DEMO, launchBrowser, phone, screenshot, signIn, startApp, type App } from './harness.js';
+import { type App, DEMO, phone, screenshot, signIn, useApp } from './harness.js';
 
 const poll = { timeout: 15_000, interval: 100 };
 
@@ -52,13 +52,9 @@ const sseRecorder = () => {
 describe('privacy', () => {
   let app: App;
   let browser: Browser;
-  beforeAll(async () => {
-    app = await startApp();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
+  useApp((a, b) => {
+    app = a;
+    browser = b;
   });
 
   it('a share page never receives internal notes, over HTTP, the live stream or WebSockets', async () => {
