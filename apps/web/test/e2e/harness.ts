@@ -112,15 +112,16 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 /** One app and one browser for a test file: started before its tests, stopped after them. */
-export function useApp(ready: (app: App, browser: Browser) => void, env: Record<string, string> = {}): void {
+export function useApp(ready: (app: App, browser: Browser) => void | Promise<void>, env: Record<string, string> = {}): void {
   let app: App | undefined;
   let browser: Browser | undefined;
   beforeAll(async () => {
     app = await startApp(env);
     browser = await launchBrowser();
-    ready(app, browser);
+    await ready(app, browser);
   });
   afterAll(async () => {
+    if (process.env.PITBOARD_E2E_LOG) console.log(app?.output()); // the server's log, when debugging
     await browser?.close();
     await app?.stop();
   });

@@ -1,7 +1,7 @@
 /** The mechanic's screens on a phone: my jobs by urgency, the checklist, notes, stuck, QC, alerts. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { DEMO, launchBrowser, phone, signIn, startApp, type App } from './harness.js';
+import { DEMO, phone, signIn, type App, useApp } from './harness.js';
 import { apiAs, pendingCount, shot, syncText, until, type Api, type JobView } from './offline-helpers.js';
 
 describe('mechanic screens', () => {
@@ -10,16 +10,11 @@ describe('mechanic screens', () => {
   let manager: Api;
   let mechanic: Api;
 
-  beforeAll(async () => {
-    app = await startApp();
-    browser = await launchBrowser();
+  useApp(async (a, b) => {
+    app = a;
+    browser = b;
     manager = await apiAs(app, DEMO.manager);
     mechanic = await apiAs(app, DEMO.mechanic);
-  });
-  afterAll(async () => {
-    if (process.env.PITBOARD_E2E_LOG) console.log(app?.output());
-    await browser?.close();
-    await app?.stop();
   });
 
   it('lists my jobs most urgent first, each a link named by number and bike', async () => {

@@ -2,9 +2,9 @@
  * Mechanics work with the network gone: the app opens from the service worker, edits land in
  * IndexedDB, the pending count is exact, and everything reaches the server when it returns.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { DEMO, launchBrowser, phone, signIn, startApp, type App } from './harness.js';
+import { DEMO, phone, signIn, type App, useApp } from './harness.js';
 import { apiAs, pendingCount, setOffline, shot, syncText, until, waitForServiceWorker, type Api, type JobView } from './offline-helpers.js';
 
 describe('offline', () => {
@@ -13,15 +13,11 @@ describe('offline', () => {
   let manager: Api;
   let mechanic: Api;
 
-  beforeAll(async () => {
-    app = await startApp();
-    browser = await launchBrowser();
+  useApp(async (a, b) => {
+    app = a;
+    browser = b;
     manager = await apiAs(app, DEMO.manager);
     mechanic = await apiAs(app, DEMO.mechanic);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
   });
 
   async function newJob(bike: string, items: string[]): Promise<string> {
