@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 
 const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const artifacts = path.join(appDir, 'test-results');
@@ -119,6 +119,27 @@ export function useApp(ready: (app: App, browser: Browser) => void | Promise<voi
     app = await startApp(env);
     browser = await launchBrowser();
     await ready(app, browser);
+  });
+  // A failed journey leaves what each open page showed: a screenshot, its address and text,
+  // and the end of the server's log (CI output is all a later reader has).
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state !== 'fail' || !browser) return;
+    const slug = ctx.task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
+    let n = 0;
+    for (const context of browser.contexts()) {
+      for (const page of context.pages()) {
+        n++;
+        try {
+          await screenshot(page, `failed-${slug}-${n}`);
+          const text = await page.evaluate(() => document.body?.innerText ?? '');
+          console.log(`[failed page ${n}] ${page.url()}\n${text.slice(0, 1500)}`);
+        } catch (e) {
+          console.log(`[failed page ${n}] ${page.url()}: ${(e as Error).message}`);
+        }
+      }
+      await context.close().catch(() => undefined);
+    }
+    console.log(`[server log, last lines]\n${app?.output().split('\n').slice(-40).join('\n')}`);
   });
   afterAll(async () => {
     if (process.env.PITBOARD_E2E_LOG) console.log(app?.output()); // the server's log, when debugging

@@ -133,6 +133,7 @@ export function hocuspocusLink(name: string, document: Y.Doc, hooks: LinkHooks):
       else if (frame.kind === 'ack') queueMicrotask(() => !destroyed && hooks.onAck());
     },
     onAuthenticated: () => hooks.onAuthenticated(),
+    onSynced: ({ state }: { state: boolean }) => state && !destroyed && hooks.onSynced(),
     onAuthenticationFailed: ({ reason }: { reason: string }) => hooks.onAuthFailed(reason),
     onClose: ({ event }: { event: { code?: number; reason?: string } }) => {
       if (event?.reason && event.reason !== 'provider_initiated') hooks.onRefused(event.reason);

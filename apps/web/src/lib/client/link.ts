@@ -10,6 +10,8 @@ export interface LinkHooks {
   onServerState(stateVector: Uint8Array): void;
   /** The server acknowledged an update (a hint to ask for its state vector again). */
   onAck(): void;
+  /** The server's content is applied to the document (the handshake finished). */
+  onSynced(): void;
   onAuthenticated(): void;
   /** The server refused us at connect (permission-denied): not signed in, session expired, not yours. */
   onAuthFailed(reason: string): void;

@@ -26,6 +26,8 @@ export class LiveJob {
   needsSignIn = $state(false);
   /** IndexedDB could not store a change (e.g. full quota); the change was still sent. */
   storageError = $state<string | null>(null);
+  /** The job's content is stored on this device (it opens offline). */
+  onDevice = $state(false);
   /** The replica is loaded from the device (facts may still be null if it never synced). */
   loaded = $state(false);
   /** The document reached the device from the server at least once (or came from the replica). */
@@ -67,6 +69,7 @@ export class LiveJob {
       this.error = replica.error;
       this.needsSignIn = replica.needsSignIn;
       this.storageError = replica.storageError;
+      this.onDevice = replica.onDevice;
     };
     this.cleanups.push(replica.subscribe(sync));
     await replica.ready;

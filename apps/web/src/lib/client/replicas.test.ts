@@ -3,7 +3,8 @@ import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { addNote, createJob, deriveStatus, readJob, setItemDone } from '@pitboard/job-model';
-import { closeLocalDbs, localDb, updatesTable } from './db';
+import Dexie from 'dexie';
+import { closeLocalDbs, dbName, localDb, updatesTable, UPDATES_TABLE } from './db';
 import { ReplicaStore, type Replica } from './replicas';
 import type { Connect, Link, LinkHooks } from './link';
 
@@ -57,6 +58,7 @@ class FakeServer {
     // SyncStep1/2 both ways, as the Hocuspocus handshake does.
     Y.applyUpdate(l.doc, Y.encodeStateAsUpdate(server, Y.encodeStateVector(l.doc)), l.origin);
     l.hooks.onServerState(Y.encodeStateVector(server));
+    l.hooks.onSynced();
     this.received++;
     Y.applyUpdate(server, Y.encodeStateAsUpdate(l.doc, Y.encodeStateVector(server)));
     l.hooks.onAck();
@@ -143,6 +145,38 @@ describe('replicas', () => {
     await r.ready;
     expect(readJob(r.doc).bike).toBe('Trek Domane');
     expect(deriveStatus(readJob(r.doc))).toBe('assigned');
+    await store.close();
+  });
+
+  it('says the job is on the device only once its content is in IndexedDB', async () => {
+    const server = new FakeServer();
+    seed(server, 'j1b');
+    const user = freshUser();
+    server.setOnline(false);
+    let store = new ReplicaStore(user, localDb(user), server.connect);
+    let r = store.acquire('j1b');
+    await r.ready;
+    expect(r.onDevice).toBe(false);
+    server.setOnline(true);
+    await until(() => r.onDevice);
+    // Read what is on disk right now, through a second connection that shares nothing with y-dexie.
+    const raw = new Dexie(dbName(user));
+    await raw.open();
+    const rows = (await raw.table(UPDATES_TABLE).where('k').equals('j1b').toArray()) as { u: Uint8Array }[];
+    raw.close();
+    const copy = new Y.Doc();
+    for (const row of rows) Y.applyUpdateV2(copy, row.u);
+    expect(readJob(copy).bike).toBe('Trek Domane');
+    expect(readJob(copy).items).toHaveLength(2);
+    await store.close();
+    closeLocalDbs();
+
+    // Reopened with no network: on the device from the start.
+    server.setOnline(false);
+    store = new ReplicaStore(user, localDb(user), server.connect);
+    r = store.acquire('j1b');
+    await r.ready;
+    expect(r.onDevice).toBe(true);
     await store.close();
   });
 

@@ -68,6 +68,8 @@ export class Replica {
   needsSignIn = false;
   connected = false;
   loaded = false;
+  /** The job's content is stored in IndexedDB: the job opens on this device with no network. */
+  onDevice = false;
   storageError: string | null = null;
   readonly ready: Promise<void>;
   refs = 0;
@@ -104,6 +106,7 @@ export class Replica {
     this.lastSyncedAt = sync?.lastSyncedAt ? new Date(sync.lastSyncedAt) : null;
     if (sync?.serverSV) this.confirm(Y.decodeStateVector(sync.serverSV), false);
     this.pending = this.edits.length;
+    this.onDevice = !!readJob(this.doc).id;
     this.doc.on('update', this.onUpdate);
     this.replayWal();
     this.loaded = true;
@@ -115,6 +118,7 @@ export class Replica {
   private readonly hooks = {
     onServerState: (sv: Uint8Array) => this.onServerState(sv),
     onAck: () => this.scheduleVerify(150),
+    onSynced: () => this.onSynced(),
     onAuthenticated: () => {
       this.needsSignIn = false;
       this.error = null;
@@ -294,6 +298,23 @@ export class Replica {
       .then((n) => (n ? undefined : db.sync.put(this.lastSyncedAt ? { ...record, lastSyncedAt: this.lastSyncedAt.toISOString() } : record)))
       .catch((e) => this.fail(e));
     this.emit();
+  }
+
+  /**
+   * The server's content is in the document; y-dexie has issued its write. A transaction over
+   * the same table starts only after that write commits, so when it ends the job is on disk.
+   */
+  private onSynced() {
+    const { db } = this.store;
+    void db
+      .transaction('r', updatesTable(db), () => updatesTable(db).count())
+      .then(() => {
+        const onDevice = !!readJob(this.doc).id;
+        if (onDevice === this.onDevice || this.closed) return;
+        this.onDevice = onDevice;
+        this.emit();
+      })
+      .catch((e) => this.fail(e));
   }
 
   /** Asks the server for its state vector soon (debounced) while edits are pending. */
