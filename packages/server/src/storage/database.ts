@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import pg from 'pg';
 import { MIGRATIONS } from './migrations/index.js';
 import type { Database } from './schema.js';
@@ -44,12 +44,32 @@ function openSqlite(options: DatabaseOptions): OpenDatabase {
   handle.pragma(`synchronous = ${process.env.SQLITE_SYNCHRONOUS === 'FULL' ? 'FULL' : 'NORMAL'}`);
   handle.pragma('foreign_keys = ON');
   handle.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: handle }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(handle) }) });
   return {
     db,
     dialect: 'sqlite',
     close: async () => {
       await db.destroy();
+    }
+  };
+}
+
+/**
+ * Kysely prepares every query it runs; better-sqlite3 statements can be reused, and preparing
+ * was a tenth of the server's time per edit. Bounded: `IN (…)` lists make new texts.
+ */
+function cachingStatements(handle: BetterSqlite3.Database): SqliteDatabase {
+  const statements = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => handle.close(),
+    prepare: (text: string) => {
+      let statement = statements.get(text);
+      if (!statement) {
+        if (statements.size >= 500) statements.clear();
+        statement = handle.prepare(text);
+        statements.set(text, statement);
+      }
+      return statement as unknown as SqliteStatement;
     }
   };
 }

@@ -132,6 +132,8 @@ export interface Storage {
   listJobs(filter?: JobFilter): Promise<JobRow[]>;
   /** Replaces the read-model row of an existing job (no-op for an unknown id). */
   saveJob(row: JobRow): Promise<void>;
+  /** `saveJob` for several jobs, in one transaction. */
+  saveJobs(rows: JobRow[]): Promise<void>;
 
   // Share links
   createShareLink(link: ShareLinkRow): Promise<void>;

@@ -11,6 +11,13 @@ import type { JobRow, Storage } from '../storage/index.js';
 import type { ConnectionContext } from './context.js';
 import { jobDocumentName, parseDocumentName } from './documents.js';
 
+interface Projection {
+  facts: JobFacts;
+  row: JobRow;
+  previous: JobRow;
+  save: boolean;
+}
+
 export type JobChangeListener = (change: { facts: JobFacts; row: JobRow; previous: JobRow | null }) => void | Promise<void>;
 
 export class Projector implements Extension {
@@ -61,7 +68,7 @@ export class Projector implements Extension {
     this.rows.delete(documentName);
   }
 
-  /** Projects everything pending now (also used at shutdown). */
+  /** Projects everything pending now (also used at shutdown): one commit for the batch's rows. */
   async flush(): Promise<void> {
     if (this.scheduled) {
       clearImmediate(this.scheduled);
@@ -69,12 +76,25 @@ export class Projector implements Extension {
     }
     const batch = [...this.dirty];
     this.dirty.clear();
+    const projected: { document: Document; step: Projection }[] = [];
     for (const [name, { document, changed }] of batch) {
       try {
-        await this.project(document, changed);
+        const step = await this.prepare(readJob(document), changed);
+        if (step) projected.push({ document, step });
       } catch (error) {
         this.log.error('projection failed', { document: name, error });
       }
+    }
+    try {
+      await this.storage.saveJobs(projected.filter((p) => p.step.save).map((p) => p.step.row));
+    } catch (error) {
+      this.log.error('projection failed', { documents: projected.map((p) => p.document.name), error });
+      return;
+    }
+    for (const { document, step } of projected) {
+      this.rows.set(document.name, step.row);
+      await this.announce(step);
+      if (step.previous.assigneeId !== step.row.assigneeId) this.closeUnassigned(document, step.row.assigneeId);
     }
   }
 
@@ -84,21 +104,27 @@ export class Projector implements Extension {
     await this.running;
   }
 
-  private async project(document: Document, changed: boolean) {
-    const { row, previous } = await this.projectFacts(readJob(document), changed);
-    if (row && previous && previous.assigneeId !== row.assigneeId) this.closeUnassigned(document, row.assigneeId);
-  }
-
   /** Saves the read-model row for these facts and runs the listeners (also for jobs not loaded). */
   async projectFacts(facts: JobFacts, changed: boolean): Promise<{ row: JobRow | null; previous: JobRow | null }> {
-    if (!facts.id) return { row: null, previous: null };
-    const name = jobDocumentName(facts.id);
-    const previous = this.rows.get(name) ?? (await this.storage.getJob(facts.id));
-    if (!previous) return { row: null, previous: null }; // not a job this server created
-    let row = projectJob(facts, previous, new Date().toISOString());
-    if (!changed && sameRow(row, previous)) row = previous;
-    else await this.storage.saveJob(row);
-    this.rows.set(name, row);
+    const step = await this.prepare(facts, changed);
+    if (!step) return { row: null, previous: null };
+    if (step.save) await this.storage.saveJob(step.row);
+    this.rows.set(jobDocumentName(facts.id), step.row);
+    await this.announce(step);
+    return { row: step.row, previous: step.previous };
+  }
+
+  /** The job's new read-model row, and whether it needs saving; null for no job of ours. */
+  private async prepare(facts: JobFacts, changed: boolean): Promise<Projection | null> {
+    if (!facts.id) return null;
+    const previous = this.rows.get(jobDocumentName(facts.id)) ?? (await this.storage.getJob(facts.id));
+    if (!previous) return null; // not a job this server created
+    const row = projectJob(facts, previous, new Date().toISOString());
+    if (!changed && sameRow(row, previous)) return { facts, row: previous, previous, save: false };
+    return { facts, row, previous, save: true };
+  }
+
+  private async announce({ facts, row, previous }: Projection) {
     for (const listener of this.listeners) {
       try {
         await listener({ facts, row, previous });
@@ -106,7 +132,6 @@ export class Projector implements Extension {
         this.log.error('job change listener failed', { jobId: facts.id, error });
       }
     }
-    return { row, previous };
   }
 
   /** A mechanic taken off a job loses the open document at once (SPEC P8). */

@@ -181,8 +181,8 @@ export interface ChildServer {
 }
 
 /** The server as a real child process (for kill -9 and SIGTERM tests). */
-export async function spawnServer(db: TestDatabase, env: Record<string, string> = {}): Promise<ChildServer> {
-  const child = spawn(process.execPath, ['--conditions=pitboard-source', '--import', 'tsx', 'src/main.ts'], {
+export async function spawnServer(db: TestDatabase, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<ChildServer> {
+  const child = spawn(process.execPath, [...nodeArgs, '--conditions=pitboard-source', '--import', 'tsx', 'src/main.ts'], {
     cwd: serverRoot,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', PITBOARD_DEMO: '0', LOG_LEVEL: 'info', ...db.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe']
