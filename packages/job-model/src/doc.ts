@@ -24,8 +24,15 @@ const toJson = (value: unknown): unknown => (value instanceof Y.AbstractType ? v
  * A map as a plain object. Not Y.Map#toJSON: it assigns keys, so a client's `__proto__` key
  * would become the object's prototype, unseen by key-by-key comparison; this defines own keys.
  */
-const mapJson = (map: Y.Map<unknown>): Record<string, unknown> =>
-  Object.fromEntries([...map.entries()].map(([key, value]) => [key, toJson(value)]));
+const mapJson = (map: Y.Map<unknown>): Record<string, unknown> => {
+  const out: Record<string, unknown> = {};
+  // forEach, not entries(): the server reads every document after every update, and Yjs'
+  // iterator objects were a tenth of its time per edit.
+  map.forEach((value, key) => {
+    Object.defineProperty(out, key, { value: toJson(value), enumerable: true, writable: true, configurable: true });
+  });
+  return out;
+};
 
 /** A list entry as JSON; anything but a Y.Map is wrapped so it cannot pass for one (see RawJob). */
 const rawEntry = (entry: unknown): unknown => (entry instanceof Y.Map ? mapJson(entry) : [toJson(entry)]);

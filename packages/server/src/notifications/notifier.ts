@@ -23,39 +23,50 @@ export class Notifier {
     private readonly metrics: NotifierMetrics = { observeHook: () => {} }
   ) {}
 
+  /** One job changed. */
   async onJobChange(facts: JobFacts): Promise<void> {
+    await this.onJobChanges([facts]);
+  }
+
+  /** Jobs changed in one burst: one transaction for all their events. */
+  async onJobChanges(changes: JobFacts[]): Promise<void> {
+    if (changes.length === 0) return;
     const started = performance.now();
     const managerIds = (await this.storage.listUsers('manager')).map((u) => u.id);
     const now = new Date().toISOString();
-    const { stored, resolved } = await this.storage.recordJobEvents(
-      facts.id,
-      (baseline) => {
-        const before = baseline ? (JSON.parse(baseline) as JobFacts) : null;
-        const notifications: NewNotification[] = [];
-        for (const event of deriveEvents(before, facts)) {
-          const text = notificationText(event, facts);
-          for (const userId of new Set(recipientsOf(event, facts, managerIds))) {
-            notifications.push({
-              userId,
-              jobId: facts.id,
-              kind: event.kind,
-              eventKey: event.key,
-              ...text,
-              createdAt: now,
-              coalesce: event.kind === 'progress'
-            });
+    const results = await this.storage.recordJobEvents(
+      changes.map((facts) => ({
+        jobId: facts.id,
+        compute: (baseline: string | null) => {
+          const before = baseline ? (JSON.parse(baseline) as JobFacts) : null;
+          const notifications: NewNotification[] = [];
+          for (const event of deriveEvents(before, facts)) {
+            const text = notificationText(event, facts);
+            for (const userId of new Set(recipientsOf(event, facts, managerIds))) {
+              notifications.push({
+                userId,
+                jobId: facts.id,
+                kind: event.kind,
+                eventKey: event.key,
+                ...text,
+                createdAt: now,
+                coalesce: event.kind === 'progress'
+              });
+            }
           }
-        }
-        // Notes never cause events: leave their text out of the baseline.
-        return { baseline: JSON.stringify({ ...facts, notes: [] }), notifications };
-      },
-      (n) => isEventMoot({ kind: n.kind as JobEventKind, jobId: n.jobId, key: n.eventKey, mechanicId: n.userId }, facts),
+          // Notes never cause events: leave their text out of the baseline.
+          return { baseline: JSON.stringify({ ...facts, notes: [] }), notifications };
+        },
+        isMoot: (n: NotificationRow) => isEventMoot({ kind: n.kind as JobEventKind, jobId: n.jobId, key: n.eventKey, mechanicId: n.userId }, facts)
+      })),
       now
     );
     this.metrics.observeHook(performance.now() - started);
-    for (const n of stored) await this.inbox.deliverNew(n);
-    for (const [userId, rows] of groupByUser(resolved)) await this.inbox.deliverChanged(userId, rows);
-    if (stored.length) this.log.debug('notifications stored', { jobId: facts.id, count: stored.length });
+    for (const [i, { stored, resolved }] of results.entries()) {
+      for (const n of stored) await this.inbox.deliverNew(n);
+      for (const [userId, rows] of groupByUser(resolved)) await this.inbox.deliverChanged(userId, rows);
+      if (stored.length) this.log.debug('notifications stored', { jobId: changes[i]!.id, count: stored.length });
+    }
   }
 }
 

@@ -7,6 +7,7 @@ import * as Y from 'yjs';
 import type { OpenDatabase } from './database.js';
 import type { Database, JobsTable, NotificationsTable, ShareLinksTable, UsersTable } from './schema.js';
 import type {
+  JobEventsInput,
   JobEventsResult,
   JobFilter,
   JobRow,
@@ -283,70 +284,74 @@ export class KyselyStorage implements Storage {
     return Number(r.numUpdatedRows) > 0;
   }
 
-  async recordJobEvents(
-    jobId: string,
-    compute: (baseline: string | null) => { baseline: string; notifications: NewNotification[] },
-    isMoot: (n: NotificationRow) => boolean,
-    at: string
-  ): Promise<JobEventsResult> {
+  async recordJobEvents(jobs: JobEventsInput[], at: string): Promise<JobEventsResult[]> {
+    if (jobs.length === 0) return [];
+    // Jobs in id order: two instances locking overlapping batches take the locks in one order.
+    const order = jobs.map((job, i) => ({ job, i })).sort((a, b) => (a.job.jobId < b.job.jobId ? -1 : a.job.jobId > b.job.jobId ? 1 : a.i - b.i));
     return this.db.transaction().execute(async (trx) => {
-      let q = trx.selectFrom('jobs').select('event_baseline').where('id', '=', jobId);
-      // PostgreSQL: lock the job row so a second instance waits and then sees the new baseline.
-      // SQLite: the write transaction is already exclusive.
-      if (this.dialect === 'postgres') q = q.forUpdate();
-      const job = await q.executeTakeFirst();
-      if (!job) return { stored: [], resolved: [] };
-      const { baseline, notifications } = compute(job.event_baseline ?? null);
-      const stored: NotificationRow[] = [];
-      for (const n of notifications) {
-        const seq = await nextSeq(trx);
-        if (n.coalesce) {
-          const existing = await trx
-            .updateTable('notifications')
-            .set({ title: n.title, body: n.body, created_at: n.createdAt, read_at: null, resolved_at: null, seq })
-            .where('user_id', '=', n.userId)
-            .where('job_id', '=', n.jobId)
-            .where('event_key', '=', n.eventKey)
-            .returningAll()
-            .executeTakeFirst();
-          if (existing) {
-            stored.push(toNotification(existing));
-            continue;
-          }
-        }
-        const row: NotificationsTable = {
-          id: crypto.randomUUID(),
-          seq,
-          user_id: n.userId,
-          job_id: n.jobId,
-          kind: n.kind,
-          event_key: n.eventKey,
-          title: n.title,
-          body: n.body,
-          created_at: n.createdAt,
-          read_at: null,
-          resolved_at: null
-        };
-        const inserted = await trx
-          .insertInto('notifications')
-          .values(row)
-          .onConflict((oc) => oc.columns(['user_id', 'job_id', 'event_key']).doNothing())
-          .executeTakeFirst();
-        if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) stored.push(toNotification(row));
-      }
-      await trx.updateTable('jobs').set({ event_baseline: baseline }).where('id', '=', jobId).execute();
-
-      const open = (
-        await trx.selectFrom('notifications').selectAll().where('job_id', '=', jobId).where('resolved_at', 'is', null).execute()
-      ).map(toNotification);
-      const resolved: NotificationRow[] = [];
-      for (const n of open.filter(isMoot)) {
-        const seq = await nextSeq(trx);
-        await trx.updateTable('notifications').set({ resolved_at: at, seq }).where('id', '=', n.id).execute();
-        resolved.push({ ...n, resolvedAt: at, seq });
-      }
-      return { stored, resolved };
+      const results: JobEventsResult[] = new Array(jobs.length);
+      for (const { job, i } of order) results[i] = await this.recordOneJobEvents(trx, job, at);
+      return results;
     });
+  }
+
+  private async recordOneJobEvents(trx: Kysely<Database>, { jobId, compute, isMoot }: JobEventsInput, at: string): Promise<JobEventsResult> {
+    let q = trx.selectFrom('jobs').select('event_baseline').where('id', '=', jobId);
+    // PostgreSQL: lock the job row so a second instance waits and then sees the new baseline.
+    // SQLite: the write transaction is already exclusive.
+    if (this.dialect === 'postgres') q = q.forUpdate();
+    const job = await q.executeTakeFirst();
+    if (!job) return { stored: [], resolved: [] };
+    const { baseline, notifications } = compute(job.event_baseline ?? null);
+    const stored: NotificationRow[] = [];
+    for (const n of notifications) {
+      const seq = await nextSeq(trx);
+      if (n.coalesce) {
+        const existing = await trx
+          .updateTable('notifications')
+          .set({ title: n.title, body: n.body, created_at: n.createdAt, read_at: null, resolved_at: null, seq })
+          .where('user_id', '=', n.userId)
+          .where('job_id', '=', n.jobId)
+          .where('event_key', '=', n.eventKey)
+          .returningAll()
+          .executeTakeFirst();
+        if (existing) {
+          stored.push(toNotification(existing));
+          continue;
+        }
+      }
+      const row: NotificationsTable = {
+        id: crypto.randomUUID(),
+        seq,
+        user_id: n.userId,
+        job_id: n.jobId,
+        kind: n.kind,
+        event_key: n.eventKey,
+        title: n.title,
+        body: n.body,
+        created_at: n.createdAt,
+        read_at: null,
+        resolved_at: null
+      };
+      const inserted = await trx
+        .insertInto('notifications')
+        .values(row)
+        .onConflict((oc) => oc.columns(['user_id', 'job_id', 'event_key']).doNothing())
+        .executeTakeFirst();
+      if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) stored.push(toNotification(row));
+    }
+    await trx.updateTable('jobs').set({ event_baseline: baseline }).where('id', '=', jobId).execute();
+
+    const open = (
+      await trx.selectFrom('notifications').selectAll().where('job_id', '=', jobId).where('resolved_at', 'is', null).execute()
+    ).map(toNotification);
+    const resolved: NotificationRow[] = [];
+    for (const n of open.filter(isMoot)) {
+      const seq = await nextSeq(trx);
+      await trx.updateTable('notifications').set({ resolved_at: at, seq }).where('id', '=', n.id).execute();
+      resolved.push({ ...n, resolvedAt: at, seq });
+    }
+    return { stored, resolved };
   }
 
   async listNotifications(

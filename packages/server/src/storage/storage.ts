@@ -86,6 +86,12 @@ export interface NewNotification {
   coalesce?: boolean;
 }
 
+export interface JobEventsInput {
+  jobId: string;
+  compute: (baseline: string | null) => { baseline: string; notifications: NewNotification[] };
+  isMoot: (n: NotificationRow) => boolean;
+}
+
 export interface JobEventsResult {
   /** Notifications stored by this call (new, or coalesced into an existing entry). */
   stored: NotificationRow[];
@@ -144,18 +150,14 @@ export interface Storage {
 
   // Notifications
   /**
-   * One atomic step of the notification engine for a job: reads the job's event baseline (the
-   * facts last turned into events), lets `compute` derive what to store from it, stores those
-   * notifications at most once per (user, job, event key), saves the new baseline, and marks
-   * the job's open notifications that `isMoot` says are moot as resolved. Concurrent calls for
-   * one job (two instances) are serialised, so each logical event is stored once.
+   * One atomic step of the notification engine, for one or more jobs: reads each job's event
+   * baseline (the facts last turned into events), lets `compute` derive what to store from it,
+   * stores those notifications at most once per (user, job, event key), saves the new baseline,
+   * and marks the job's open notifications that `isMoot` says are moot as resolved. Concurrent
+   * calls for one job (two instances) are serialised, so each logical event is stored once.
+   * One transaction for the whole batch; results in the order of `jobs`.
    */
-  recordJobEvents(
-    jobId: string,
-    compute: (baseline: string | null) => { baseline: string; notifications: NewNotification[] },
-    isMoot: (n: NotificationRow) => boolean,
-    at: string
-  ): Promise<JobEventsResult>;
+  recordJobEvents(jobs: JobEventsInput[], at: string): Promise<JobEventsResult[]>;
   /** Newest first; or, with `afterSeq`, everything after that cursor in order (catch-up). */
   listNotifications(userId: string, options?: { afterSeq?: number; limit?: number; unreadOnly?: boolean }): Promise<NotificationRow[]>;
   countUnread(userId: string): Promise<number>;

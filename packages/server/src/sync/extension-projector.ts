@@ -18,6 +18,9 @@ interface Projection {
   save: boolean;
 }
 
+/** Every change of a projection batch at once (e.g. to store their notifications in one go). */
+export type JobBatchListener = (changes: { facts: JobFacts; row: JobRow; previous: JobRow | null }[]) => void | Promise<void>;
+
 export type JobChangeListener = (change: { facts: JobFacts; row: JobRow; previous: JobRow | null }) => void | Promise<void>;
 
 export class Projector implements Extension {
@@ -27,11 +30,17 @@ export class Projector implements Extension {
   private scheduled: NodeJS.Immediate | null = null;
   private running: Promise<void> = Promise.resolve();
   private readonly listeners: JobChangeListener[] = [];
+  private readonly batchListeners: JobBatchListener[] = [];
 
   constructor(
     private readonly storage: Storage,
     private readonly log: Logger
   ) {}
+
+  /** Runs `listener` for the changes of each batch, before the per-change listeners. */
+  onJobChanges(listener: JobBatchListener): void {
+    this.batchListeners.push(listener);
+  }
 
   onJobChange(listener: JobChangeListener): void {
     this.listeners.push(listener);
@@ -91,8 +100,9 @@ export class Projector implements Extension {
       this.log.error('projection failed', { documents: projected.map((p) => p.document.name), error });
       return;
     }
+    for (const { document, step } of projected) this.rows.set(document.name, step.row);
+    await this.announceBatch(projected.map((p) => p.step));
     for (const { document, step } of projected) {
-      this.rows.set(document.name, step.row);
       await this.announce(step);
       if (step.previous.assigneeId !== step.row.assigneeId) this.closeUnassigned(document, step.row.assigneeId);
     }
@@ -110,6 +120,7 @@ export class Projector implements Extension {
     if (!step) return { row: null, previous: null };
     if (step.save) await this.storage.saveJob(step.row);
     this.rows.set(jobDocumentName(facts.id), step.row);
+    await this.announceBatch([step]);
     await this.announce(step);
     return { row: step.row, previous: step.previous };
   }
@@ -122,6 +133,18 @@ export class Projector implements Extension {
     const row = projectJob(facts, previous, new Date().toISOString());
     if (!changed && sameRow(row, previous)) return { facts, row: previous, previous, save: false };
     return { facts, row, previous, save: true };
+  }
+
+  private async announceBatch(steps: Projection[]) {
+    if (steps.length === 0) return;
+    const changes = steps.map(({ facts, row, previous }) => ({ facts, row, previous }));
+    for (const listener of this.batchListeners) {
+      try {
+        await listener(changes);
+      } catch (error) {
+        this.log.error('job change listener failed', { jobIds: changes.map((c) => c.facts.id), error });
+      }
+    }
   }
 
   private async announce({ facts, row, previous }: Projection) {
