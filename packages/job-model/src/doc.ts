@@ -29,7 +29,8 @@ const mapJson = (map: Y.Map<unknown>): Record<string, unknown> => {
   // forEach, not entries(): the server reads every document after every update, and Yjs'
   // iterator objects were a tenth of its time per edit.
   map.forEach((value, key) => {
-    Object.defineProperty(out, key, { value: toJson(value), enumerable: true, writable: true, configurable: true });
+    if (key === '__proto__') Object.defineProperty(out, key, { value: toJson(value), enumerable: true, writable: true, configurable: true });
+    else out[key] = toJson(value);
   });
   return out;
 };
