@@ -340,7 +340,8 @@ export class KyselyStorage implements Storage {
         .executeTakeFirst();
       if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) stored.push(toNotification(row));
     }
-    await trx.updateTable('jobs').set({ event_baseline: baseline }).where('id', '=', jobId).execute();
+    // Unchanged (a note, a reload): no write, so a read-only transaction commits for free.
+    if (baseline !== job.event_baseline) await trx.updateTable('jobs').set({ event_baseline: baseline }).where('id', '=', jobId).execute();
 
     const open = (
       await trx.selectFrom('notifications').selectAll().where('job_id', '=', jobId).where('resolved_at', 'is', null).execute()
