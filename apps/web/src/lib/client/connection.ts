@@ -121,6 +121,9 @@ export function provide(name: string, document: Y.Doc, handlers: Partial<Constru
  */
 export function hocuspocusLink(name: string, document: Y.Doc, hooks: LinkHooks): Link {
   let destroyed = false;
+  // The server holds no connection for this document on the socket: it refused us (at connect,
+  // or closed the document over a refused update) and has not accepted us since.
+  let refusedByServer = false;
   const provider = new HocuspocusProvider({
     websocketProvider: collabSocket(),
     name,
@@ -132,11 +135,19 @@ export function hocuspocusLink(name: string, document: Y.Doc, hooks: LinkHooks):
       if (frame.kind === 'server-state') queueMicrotask(() => !destroyed && hooks.onServerState(frame.stateVector));
       else if (frame.kind === 'ack') queueMicrotask(() => !destroyed && hooks.onAck());
     },
-    onAuthenticated: () => hooks.onAuthenticated(),
+    onAuthenticated: () => {
+      refusedByServer = false;
+      hooks.onAuthenticated();
+    },
     onSynced: ({ state }: { state: boolean }) => state && !destroyed && hooks.onSynced(),
-    onAuthenticationFailed: ({ reason }: { reason: string }) => hooks.onAuthFailed(reason),
+    onAuthenticationFailed: ({ reason }: { reason: string }) => {
+      refusedByServer = true;
+      hooks.onAuthFailed(reason);
+    },
     onClose: ({ event }: { event: { code?: number; reason?: string } }) => {
-      if (event?.reason && event.reason !== 'provider_initiated') hooks.onRefused(event.reason);
+      if (!event?.reason || event.reason === 'provider_initiated') return;
+      refusedByServer = true;
+      hooks.onRefused(event.reason);
     },
     onStatus: ({ status }: { status: string }) => hooks.onConnected(status === 'connected'),
     onDisconnect: () => hooks.onConnected(false)
@@ -154,6 +165,13 @@ export function hocuspocusLink(name: string, document: Y.Doc, hooks: LinkHooks):
     },
     destroy() {
       destroyed = true;
+      // Detaching sends the server a Close for the document. Where the server has no connection
+      // for it (it refused us; or the socket is down and the Close would wait for the next one),
+      // Hocuspocus 4 queues that Close for the document and replays it as soon as the next
+      // provider of the same name authenticates, closing it at once: a job re-opened after a
+      // discard (assigned back to this user) would never sync. So no Close then.
+      const socket = collabSocket();
+      if (refusedByServer || socket.status !== 'connected') socket.configuration.providerMap.delete(provider.effectiveName);
       provider.destroy();
     }
   };

@@ -16,6 +16,11 @@
  *   `dropJobRows` still deletes them explicitly, in the same transaction, so an older Dexie
  *   cannot leave them behind (a re-added row would otherwise resurrect the old document).
  * - Write failures (e.g. QuotaExceededError) surface as the provider's 'error' event.
+ * - y-dexie loads a doc through a Dexie liveQuery (`where({k: id})`). Dexie 4.4's liveQuery cache
+ *   keeps that result for 3 s after its last subscriber left, adds later rows to it, but watches
+ *   only the keys of its first result: an explicit transaction deleting the later rows (our
+ *   drops) left it stale, and a job re-opened at once got its dropped document back (discarded
+ *   edits returned; replicas.test.ts). Nothing else here uses liveQuery: the cache is off.
  */
 import { Dexie, type EntityTable, type Table } from 'dexie';
 import yDexie from 'y-dexie';
@@ -91,7 +96,7 @@ export function dbName(userId: string): string {
 export function localDb(userId: string): LocalDb {
   let db = dbs.get(userId);
   if (db) return db;
-  db = new Dexie(dbName(userId), { addons: [yDexie] }) as LocalDb;
+  db = new Dexie(dbName(userId), { addons: [yDexie], cache: 'disabled' }) as LocalDb;
   db.version(1).stores({
     jobs: 'id, listed, doc: Y.Doc',
     edits: '++seq, jobId',
@@ -114,6 +119,24 @@ export async function dropJobRows(db: LocalDb, jobId: string): Promise<void> {
     await db.edits.where('jobId').equals(jobId).delete();
     await db.sync.delete(jobId);
     await db.jobs.delete(jobId);
+  });
+}
+
+/**
+ * Deletes a job's replica like `dropJobRows` but keeps its row in the user's job list (number,
+ * bike, status…): the job may well still be theirs, and the list must show it offline. In one
+ * transaction, so no reader sees the job half gone.
+ */
+export async function resetJobRows(db: LocalDb, jobId: string): Promise<void> {
+  await db.transaction('rw', [db.jobs, db.edits, db.sync, updatesTable(db)], async () => {
+    const row = await db.jobs.get(jobId);
+    await updatesTable(db).where('k').equals(jobId).delete();
+    await db.edits.where('jobId').equals(jobId).delete();
+    await db.sync.delete(jobId);
+    await db.jobs.delete(jobId);
+    if (row?.listed !== 1) return;
+    const { id, number, bike, status, progress, assigneeId, updatedAt, listed, stuckReason } = row;
+    await db.jobs.add({ id, number, bike, status, progress, assigneeId, updatedAt, listed, stuckReason } as JobRecord);
   });
 }
 

@@ -10,7 +10,7 @@ import { deriveStatus, progressOf, readJob, type JobFacts, type JobStatus, type 
 import * as Y from 'yjs';
 import { currentUser, replicaStore, resolveUser } from './account';
 import { connectionState, onConnectionState, type ConnectionState } from './connection';
-import type { Replica, ReplicaStore } from './replicas';
+import type { Replica, ReplicaStore, UnsentWriting } from './replicas';
 
 export class LiveJob {
   facts = $state<JobFacts | null>(null);
@@ -30,11 +30,20 @@ export class LiveJob {
   onDevice = $state(false);
   /** The replica is loaded from the device (facts may still be null if it never synced). */
   loaded = $state(false);
-  /** The document reached the device from the server at least once (or came from the replica). */
+  /** The server refused this device's edits for good: they wait for `discardPendingEdits`. */
+  refused = $state(false);
+  /** The server says this user may not open the job any more (reassigned). */
+  lostAccess = $state(false);
+  /** `discardPendingEdits` is under way: edits are not taken meanwhile. */
+  discarding = $state(false);
   private replica: Replica | null = null;
   private store: ReplicaStore | null = null;
-  private readonly placeholder = new Y.Doc();
+  private userId: string | null = null;
+  // Edits made before the replica is open; applied to it once, then a fresh one takes its place.
+  private placeholder = new Y.Doc();
   private readonly cleanups: (() => void)[] = [];
+  /** Listeners on the current replica (replaced after a discard). */
+  private replicaCleanups: (() => void)[] = [];
   private closed = false;
   readonly ready: Promise<void>;
 
@@ -60,6 +69,7 @@ export class LiveJob {
 
   private async attach(userId: string): Promise<void> {
     if (this.closed) return;
+    this.userId = userId;
     this.store = replicaStore(userId);
     const replica = this.store.acquire(this.jobId);
     this.replica = replica;
@@ -70,24 +80,70 @@ export class LiveJob {
       this.needsSignIn = replica.needsSignIn;
       this.storageError = replica.storageError;
       this.onDevice = replica.onDevice;
+      this.refused = replica.refused;
+      this.lostAccess = replica.lostAccess;
     };
-    this.cleanups.push(replica.subscribe(sync));
+    this.replicaCleanups.push(replica.subscribe(sync));
+    sync();
     await replica.ready;
+    if (this.replica !== replica) return; // closed or discarded meanwhile
     const refresh = () => {
       const facts = readJob(replica.doc);
       this.facts = facts.id ? facts : null;
     };
     replica.doc.on('update', refresh);
-    this.cleanups.push(() => replica.doc.off('update', refresh));
+    this.replicaCleanups.push(() => replica.doc.off('update', refresh));
     // Anything changed on the placeholder before the replica was open is kept.
-    if (Y.encodeStateVector(this.placeholder).length > 1) replica.change((d) => Y.applyUpdate(d, Y.encodeStateAsUpdate(this.placeholder)));
+    const early = this.placeholder;
+    this.placeholder = new Y.Doc();
+    if (Y.encodeStateVector(early).length > 1) replica.change((d) => Y.applyUpdate(d, Y.encodeStateAsUpdate(early)));
     refresh();
     sync();
     this.loaded = true;
   }
 
+  private detach(): Replica | null {
+    for (const c of this.replicaCleanups.splice(0)) c();
+    const replica = this.replica;
+    this.replica = null;
+    return replica;
+  }
+
+  /** Notes (and a stuck reason) written here that the server does not have. */
+  unsentWriting(): UnsentWriting[] {
+    return this.replica?.unsentWriting() ?? [];
+  }
+
+  /**
+   * Drops this device's edits of the job (after the server refused them) and opens the job
+   * again from the server: pending goes to 0, here and after a reload. If the user may no
+   * longer open the job, `lostAccess` says so once the server has answered.
+   */
+  async discardPendingEdits(): Promise<void> {
+    const store = this.store;
+    const userId = this.userId;
+    if (!store || !userId || this.discarding || this.closed) return;
+    this.discarding = true;
+    // Our reference to the old replica ends with it: the store closes it, no release.
+    this.detach();
+    this.facts = null;
+    this.loaded = false;
+    this.pending = 0;
+    this.error = null;
+    this.refused = false;
+    this.lostAccess = false;
+    try {
+      await store.discardPendingEdits(this.jobId);
+    } finally {
+      // Re-open whatever happened: a failed discard shows its edits (and the refusal) again.
+      this.discarding = false;
+      await this.attach(userId);
+    }
+  }
+
   /** Applies a job-model operation to the document: stored on the device, then synced. */
   change(op: (doc: Y.Doc) => void): void {
+    if (this.discarding) throw new Error('Your changes are being discarded: try again in a moment.');
     if (this.replica?.loaded) this.replica.change(op);
     else if (this.replica) void this.replica.ready.then(() => this.replica?.change(op));
     else op(this.placeholder);
@@ -101,8 +157,8 @@ export class LiveJob {
   close(): void {
     this.closed = true;
     for (const c of this.cleanups.splice(0)) c();
-    if (this.replica && this.store) void this.store.release(this.replica);
-    this.replica = null;
+    const replica = this.detach();
+    if (replica && this.store) void this.store.release(replica);
   }
 }
 

@@ -6,7 +6,7 @@
  */
 import { readJob, deriveStatus, type JobFacts, type JobStatus } from '@pitboard/job-model';
 import type { JobRowSummary } from './inbox.svelte';
-import type { ListedJob, ReplicaStore } from './replicas';
+import type { ListedJob, Replica, ReplicaStore } from './replicas';
 
 /** Most urgent first: stuck, sent back by QC, in progress, assigned, then the rest. */
 const RANK: Record<string, number> = { stuck: 0, in_progress: 2, assigned: 3, quality_check: 4, intake: 5, ready_for_pickup: 6, collected: 7 };
@@ -30,7 +30,8 @@ export class MyJobs {
   loadedFromDevice = $state(false);
   refreshedAt = $state<Date | null>(null);
   refreshError = $state<string | null>(null);
-  private readonly docListeners = new Map<string, () => void>();
+  /** A listener on each kept replica's doc, with the replica it is on (a discard replaces it). */
+  private readonly docListeners = new Map<string, { replica: Replica; off: () => void }>();
 
   constructor(
     readonly userId: string,
@@ -81,17 +82,21 @@ export class MyJobs {
     const ids = this.rows.map((r) => r.id);
     await this.store.keep(ids);
     for (const id of ids) {
-      if (this.docListeners.has(id)) continue;
       const replica = this.store.replicas.get(id);
+      const known = this.docListeners.get(id);
+      if (known?.replica === replica) continue;
+      known?.off();
+      this.docListeners.delete(id);
       if (!replica) continue;
       const bump = () => this.version++;
       void replica.ready.then(() => {
+        if (replica.doc.isDestroyed) return;
         replica.doc.on('update', bump);
         bump();
       });
-      this.docListeners.set(id, () => replica.doc.off('update', bump));
+      this.docListeners.set(id, { replica, off: () => replica.doc.off('update', bump) });
     }
-    for (const [id, off] of this.docListeners) {
+    for (const [id, { off }] of this.docListeners) {
       if (!ids.includes(id)) {
         off();
         this.docListeners.delete(id);
@@ -118,7 +123,7 @@ export class MyJobs {
   }
 
   destroy(): void {
-    for (const off of this.docListeners.values()) off();
+    for (const { off } of this.docListeners.values()) off();
     this.docListeners.clear();
   }
 }

@@ -38,6 +38,8 @@ class FakeServer {
   received = 0;
   links = new Set<{ hooks: LinkHooks; doc: Y.Doc; name: string; origin: object; up: boolean }>();
   denied: string | null = null;
+  /** Set: every change a client sends is refused with this reason (the document is closed). */
+  refusing: string | null = null;
 
   doc(name: string) {
     let d = this.docs.get(name);
@@ -59,9 +61,15 @@ class FakeServer {
     Y.applyUpdate(l.doc, Y.encodeStateAsUpdate(server, Y.encodeStateVector(l.doc)), l.origin);
     l.hooks.onServerState(Y.encodeStateVector(server));
     l.hooks.onSynced();
+    if (this.refusing && hasNews(l.doc, server)) return this.refuse(l);
     this.received++;
     Y.applyUpdate(server, Y.encodeStateAsUpdate(l.doc, Y.encodeStateVector(server)));
     l.hooks.onAck();
+  }
+
+  private refuse(l: { hooks: LinkHooks; up: boolean }) {
+    l.up = false;
+    l.hooks.onRefused(this.refusing!);
   }
 
   connect: Connect = (name, doc, hooks) => {
@@ -77,6 +85,7 @@ class FakeServer {
       origin: l.origin,
       send: (u) => {
         if (!this.online || !l.up) return;
+        if (this.refusing) return this.refuse(l);
         this.received++;
         Y.applyUpdate(server, u);
         queueMicrotask(() => l.hooks.onAck());
@@ -101,6 +110,13 @@ class FakeServer {
       } else this.handshake(l);
     }
   }
+}
+
+/** Whether `doc` has changes `server` lacks (what the client's SyncStep2 would carry). */
+function hasNews(doc: Y.Doc, server: Y.Doc): boolean {
+  const theirs = Y.decodeStateVector(Y.encodeStateVector(server));
+  for (const [client, clock] of Y.decodeStateVector(Y.encodeStateVector(doc))) if (clock > (theirs.get(client) ?? 0)) return true;
+  return false;
 }
 
 function seed(server: FakeServer, jobId: string, items = ['Fix brakes', 'True wheel']) {
@@ -393,5 +409,194 @@ describe('replicas', () => {
     expect((await store.listedJobs()).map((j) => j.number).sort()).toEqual([1006, 1007]);
     await store.saveList([row], true);
     expect((await store.listedJobs()).map((j) => j.id)).toEqual(['a']);
+  });
+});
+
+/** The write-ahead copies left in localStorage for a job. */
+function walOf(user: string, jobId: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < localStorage.length; i++) {
+    const k = localStorage.key(i);
+    if (k?.startsWith(`pitboard:wal:${user}:${jobId}:`)) out.push(k);
+  }
+  return out;
+}
+
+/** An edit of a tab that was closed before IndexedDB had it: only its write-ahead copy is left. */
+function cutOffEdit(user: string, jobId: string, base: Y.Doc, text: string) {
+  const tab = new Y.Doc();
+  Y.applyUpdate(tab, Y.encodeStateAsUpdate(base));
+  let lost: Uint8Array | null = null;
+  tab.on('update', (u: Uint8Array) => (lost = u));
+  addNote(tab, { text, authorId: MECH, at: new Date().toISOString(), visibility: 'internal' });
+  const clock = Y.getState(tab.store, tab.clientID);
+  localStorage.setItem(`pitboard:wal:${user}:${jobId}:${tab.clientID}:${clock}`, JSON.stringify({ u: Buffer.from(lost!).toString('base64'), at: new Date().toISOString() }));
+}
+
+const noteTexts = (doc: Y.Doc) => readJob(doc).notes.map((x) => x.text);
+
+describe('refused edits', () => {
+  it('stay pending across a reload; discarding drops them for good and the job opens again as the server has it', async () => {
+    const server = new FakeServer();
+    seed(server, 'r1');
+    const user = freshUser();
+    const db = localDb(user);
+    let store = new ReplicaStore(user, db, server.connect);
+    await store.saveList([{ id: 'r1', number: 1006, bike: 'Trek Domane', status: 'assigned', progress: { done: 0, total: 2 }, assigneeId: MECH, updatedAt: 'x' }], true);
+    let r = store.acquire('r1');
+    await r.ready;
+    await until(() => readJob(r.doc).items.length === 2);
+    server.setOnline(false);
+    const [a] = readJob(r.doc).items;
+    r.change((d) => setItemDone(d, a!.id, true, MECH, new Date().toISOString()));
+    r.change((d) => addNote(d, { text: 'Refused note', authorId: MECH, at: new Date().toISOString(), visibility: 'internal' }));
+    await r.saved();
+    const refusedClient = r.doc.clientID;
+    // Meanwhile the workshop moves on, and the server will not take this device's edits.
+    addNote(server.doc('job:r1'), { text: 'From the manager', authorId: 'mgr', at: new Date().toISOString(), visibility: 'internal' });
+    server.refusing = 'not allowed to change items: rule P2';
+    server.setOnline(true);
+    await until(() => r.refused);
+    expect(r.error).toBe('not allowed to change items: rule P2');
+    expect(r.needsSignIn).toBe(false);
+    expect(r.pending).toBe(2);
+    expect(r.unsentWriting()).toEqual([{ kind: 'note', text: 'Refused note' }]);
+    expect(store.refusedJobs()).toEqual([{ jobId: 'r1', number: 1006, bike: 'Trek Domane', reason: 'not allowed to change items: rule P2' }]);
+    // Released by every screen: still open and counted (the status bar leads back to it).
+    await store.release(r);
+    expect(store.pending).toBe(2);
+    await store.close();
+    closeLocalDbs();
+
+    // A reload: the refused edits are still pending, and refused again.
+    store = new ReplicaStore(user, localDb(user), server.connect);
+    expect(await store.resumePending()).toEqual(['r1']);
+    r = store.replicas.get('r1')!;
+    await until(() => r.refused);
+    expect(r.pending).toBe(2);
+    expect(noteTexts(r.doc).sort()).toEqual(['From the manager', 'Refused note']);
+    // A write of this job still in flight in localStorage when the user discards.
+    cutOffEdit(user, 'r1', server.doc('job:r1'), 'Also refused');
+    expect(walOf(user, 'r1')).toHaveLength(1);
+
+    server.refusing = null; // the server only ever refused those edits, not the job
+    await store.discardPendingEdits('r1');
+    expect(store.pending).toBe(0);
+    expect(store.refusedJobs()).toEqual([]);
+    expect(walOf(user, 'r1')).toEqual([]);
+    expect(await localDb(user).edits.where('jobId').equals('r1').count()).toBe(0);
+    // Still on the user's list (offline too).
+    expect((await store.listedJobs()).map((j) => j.id)).toEqual(['r1']);
+    // It was kept (resumed after the reload): its new replica opens from the server's state.
+    const fresh = store.replicas.get('r1')!;
+    expect(fresh).not.toBe(r);
+    await fresh.ready;
+    await until(() => noteTexts(fresh.doc).includes('From the manager'));
+    expect(fresh.doc.clientID).not.toBe(refusedClient);
+    expect(noteTexts(fresh.doc)).toEqual(['From the manager']);
+    expect(readJob(fresh.doc).items.every((i) => !i.done)).toBe(true);
+    expect(fresh.pending).toBe(0);
+    expect(fresh.refused).toBe(false);
+    expect(noteTexts(server.doc('job:r1'))).toEqual(['From the manager']);
+    await fresh.saved();
+    await until(() => fresh.onDevice);
+    await store.close();
+    closeLocalDbs();
+
+    // Another reload, offline: nothing pending, nothing to resume, the server's job on the device.
+    server.setOnline(false);
+    store = new ReplicaStore(user, localDb(user), server.connect);
+    expect(await store.resumePending()).toEqual([]);
+    const reopened = store.acquire('r1');
+    await reopened.ready;
+    expect(reopened.pending).toBe(0);
+    expect(store.pending).toBe(0);
+    expect(noteTexts(reopened.doc)).toEqual(['From the manager']);
+    expect(readJob(reopened.doc).items.every((i) => !i.done)).toBe(true);
+    await store.close();
+  });
+
+  it('a job reassigned while offline: its edits are refused (not a session problem); after the discard the job is gone from the device', async () => {
+    const server = new FakeServer();
+    seed(server, 'r2');
+    const user = freshUser();
+    const db = localDb(user);
+    let store = new ReplicaStore(user, db, server.connect);
+    const r = store.acquire('r2');
+    await r.ready;
+    await until(() => readJob(r.doc).items.length === 2);
+    server.setOnline(false);
+    r.change((d) => addNote(d, { text: 'Written for nothing', authorId: MECH, at: new Date().toISOString(), visibility: 'internal' }));
+    await r.saved();
+    server.doc('job:r2').getMap('job').set('assigneeId', 'mech-2');
+    server.denied = 'this job is not assigned to you';
+    server.setOnline(true);
+    await until(() => !!r.error);
+    // "assigned" contains "sign": this must not ask the user to sign in again.
+    expect(r.needsSignIn).toBe(false);
+    expect(store.needsSignIn).toBe(false);
+    expect(r.refused).toBe(true);
+    expect(r.lostAccess).toBe(true);
+    expect(r.pending).toBe(1);
+
+    await store.discardPendingEdits('r2');
+    expect(store.pending).toBe(0);
+    const again = store.acquire('r2');
+    await again.ready;
+    await until(() => again.lostAccess);
+    expect(again.pending).toBe(0);
+    expect(again.refused).toBe(false);
+    expect(readJob(again.doc).id).toBeFalsy();
+    // Nothing left to keep: released, the replica of a job the user may not open is dropped.
+    await store.release(again);
+    expect(store.replicas.has('r2')).toBe(false);
+    expect(await db.jobs.get('r2')).toBeUndefined();
+    expect(await updatesTable(db).where('k').equals('r2').count()).toBe(0);
+    await store.close();
+    closeLocalDbs();
+
+    store = new ReplicaStore(user, localDb(user), server.connect);
+    expect(await store.resumePending()).toEqual([]);
+    expect(store.pending).toBe(0);
+    await store.close();
+  });
+
+  it('a replica acquired while the discard runs starts from a new document, never from the refused one', async () => {
+    const server = new FakeServer();
+    seed(server, 'r3');
+    const user = freshUser();
+    const store = new ReplicaStore(user, localDb(user), server.connect);
+    await store.keep(['r3']); // on the list: kept open and syncing
+    const r = store.replicas.get('r3')!;
+    await r.ready;
+    await until(() => readJob(r.doc).items.length === 2);
+    server.setOnline(false);
+    r.change((d) => addNote(d, { text: 'Refused note', authorId: MECH, at: new Date().toISOString(), visibility: 'internal' }));
+    server.refusing = 'not allowed to change notes: rule P3';
+    server.setOnline(true);
+    await until(() => r.refused);
+    server.refusing = null;
+
+    // The job screen opens the job again at once (say, a second tap) while the discard runs. Also
+    // pins db.ts's `cache: 'disabled'`: Dexie's liveQuery cache served this fresh replica's
+    // y-dexie load the dropped update rows.
+    const discarding = store.discardPendingEdits('r3');
+    const screen = store.acquire('r3');
+    expect(screen.doc).not.toBe(r.doc);
+    await discarding;
+    await screen.ready;
+    await until(() => readJob(screen.doc).items.length === 2);
+    expect(noteTexts(screen.doc)).toEqual([]);
+    expect(screen.pending).toBe(0);
+    // One replica for the list and the screen: releasing the screen keeps the list's.
+    expect(store.replicas.get('r3')).toBe(screen);
+    expect(screen.refs).toBe(2);
+    await store.release(screen);
+    expect(store.replicas.get('r3')).toBe(screen);
+    // The old holder's late release changes nothing.
+    await store.release(r);
+    expect(store.replicas.get('r3')).toBe(screen);
+    expect(screen.refs).toBe(1);
+    await store.close();
   });
 });

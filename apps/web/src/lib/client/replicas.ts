@@ -12,14 +12,23 @@
  * server tells its state vector in every SyncStep1 (on connect, and when we `verify()` after
  * acknowledgements), so the count is exact and survives reloads (edits are stored), unlike the
  * provider's `unsyncedChanges` counter.
+ *
+ * Refused edits: when the server refuses a replica's edits for good (the job went to someone
+ * else, a change the role may not make), they stay pending and stored until the user discards
+ * them (`ReplicaStore.discardPendingEdits`): the job's rows go and it opens again from the server.
  */
 import * as Y from 'yjs';
 import { DexieYProvider } from 'y-dexie';
-import { readJob } from '@pitboard/job-model';
-import { dropJobRows, isQuotaError, localDb, updatesTable, type EditRecord, type JobRecord, type LocalDb } from './db';
+import { notesArray, readJob, stuckMap } from '@pitboard/job-model';
+import { dropJobRows, isQuotaError, resetJobRows, localDb, updatesTable, type EditRecord, type JobRecord, type LocalDb } from './db';
 import type { Connect, Link } from './link';
 
-const AUTH_REASON = /sign|session|token|authenticat/i;
+// Word-bounded: "this job is not assigned to you" contains "sign" but is no session problem.
+const AUTH_REASON = /\bsigned in\b|\bsession\b|\btoken\b|authenticat/i;
+/** The user may not open the job any more (docs/sync.md, 4403/4404): nothing on this device changes that. */
+const LOST_ACCESS_REASON = /not assigned to you|assigned to someone else|no such job/i;
+/** Refusals that pass by themselves: the edits are fine, the connection only has to catch up. */
+const PASSING_REASON = /too many messages|too far behind/i;
 const WAL_ORIGIN = Symbol('pitboard-wal');
 
 export function clockOf(doc: Y.Doc): number {
@@ -33,8 +42,20 @@ export function clockOf(doc: Y.Doc): number {
  * right after a tick lost it). On the next open the replica replays what is left here.
  */
 const WAL_PREFIX = 'pitboard:wal:';
+function walPrefix(userId: string, jobId: string) {
+  return `${WAL_PREFIX}${userId}:${jobId}:`;
+}
 function walKey(userId: string, e: { jobId: string; client: number; clock: number }) {
-  return `${WAL_PREFIX}${userId}:${e.jobId}:${e.client}:${e.clock}`;
+  return `${walPrefix(userId, e.jobId)}${e.client}:${e.clock}`;
+}
+function walKeys(ls: Storage, userId: string, jobId: string): string[] {
+  const prefix = walPrefix(userId, jobId);
+  const keys: string[] = [];
+  for (let i = 0; i < ls.length; i++) {
+    const k = ls.key(i);
+    if (k?.startsWith(prefix)) keys.push(k);
+  }
+  return keys;
 }
 function toBase64(bytes: Uint8Array): string {
   let s = '';
@@ -57,6 +78,12 @@ function storage(): Storage | null {
 
 export const STORAGE_FULL_MESSAGE =
   'This device is out of storage: recent changes are not saved on it. Stay online until they reach the server, or free some space.';
+
+/** Text the user wrote on this device that the server does not have (so a discard need not lose it). */
+export interface UnsentWriting {
+  kind: 'note' | 'stuck';
+  text: string;
+}
 
 export class Replica {
   readonly doc: Y.Doc;
@@ -82,6 +109,9 @@ export class Replica {
   private chain: Promise<void> = Promise.resolve();
   private verifyTimer: ReturnType<typeof setTimeout> | null = null;
   private closed = false;
+  private closing: Promise<void> | null = null;
+  /** What the server last said it has (its state vector); empty until it said anything. */
+  private serverState = new Map<number, number>();
   private readonly listeners = new Set<() => void>();
 
   constructor(
@@ -95,16 +125,25 @@ export class Replica {
 
   private async init(): Promise<void> {
     const { db } = this.store;
+    // A discard of this job still under way: its rows must be gone before this replica reads them.
+    await this.store.discarded(this.jobId);
+    if (this.closed) return;
     await db.transaction('rw', db.jobs, async () => {
       if (!(await db.jobs.get(this.jobId))) await db.jobs.add({ id: this.jobId } as JobRecord);
     });
+    if (this.closed) return;
     const provider = DexieYProvider.load(this.doc);
     provider.on('error', (e: unknown) => this.fail(e));
     await provider.whenLoaded;
     const [sync, edits] = await Promise.all([db.sync.get(this.jobId), db.edits.where('jobId').equals(this.jobId).toArray()]);
+    // Discarded while loading: nothing more may be written for it (the WAL replay would).
+    if (this.closed) return;
     this.edits = edits;
     this.lastSyncedAt = sync?.lastSyncedAt ? new Date(sync.lastSyncedAt) : null;
-    if (sync?.serverSV) this.confirm(Y.decodeStateVector(sync.serverSV), false);
+    if (sync?.serverSV) {
+      this.serverState = Y.decodeStateVector(sync.serverSV);
+      this.confirm(this.serverState, false);
+    }
     this.pending = this.edits.length;
     this.onDevice = !!readJob(this.doc).id;
     this.doc.on('update', this.onUpdate);
@@ -146,17 +185,46 @@ export class Replica {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * The server refused this device's edits and will go on refusing them (reassigned, not
+   * allowed): they stay pending until the user discards them. Not a session problem (those
+   * sync after signing in) nor a passing one (rate limit).
+   */
+  get refused(): boolean {
+    return this.pending > 0 && !!this.error && !this.needsSignIn && !PASSING_REASON.test(this.error);
+  }
+
+  /** The server says this user may not open the job any more (reassigned, deleted). */
+  get lostAccess(): boolean {
+    return !!this.error && LOST_ACCESS_REASON.test(this.error);
+  }
+
+  /**
+   * Notes (and a stuck reason) written on this device that the server does not have, judged by
+   * the server's last state vector: what a discard would lose.
+   */
+  unsentWriting(): UnsentWriting[] {
+    if (!this.loaded || this.doc.isDestroyed) return [];
+    const sv = this.serverState;
+    const unsent = (id: Y.ID | undefined) => !!id && (sv.get(id.client) ?? 0) <= id.clock;
+    const out: UnsentWriting[] = [];
+    for (const note of notesArray(this.doc).toArray()) {
+      if (!(note instanceof Y.Map)) continue;
+      const text = note.get('text');
+      if (typeof text === 'string' && unsent(note._item?.id)) out.push({ kind: 'note', text });
+    }
+    const stuck = stuckMap(this.doc);
+    const reason = stuck.get('reason');
+    if (typeof reason === 'string' && reason && unsent(stuck._map.get('reason')?.id)) out.push({ kind: 'stuck', text: reason });
+    return out;
+  }
+
   /** Edits whose IndexedDB write did not finish last time (see WAL_PREFIX). */
   private replayWal() {
     const ls = storage();
     if (!ls) return;
-    const prefix = `${WAL_PREFIX}${this.store.userId}:${this.jobId}:`;
-    const keys: string[] = [];
-    for (let i = 0; i < ls.length; i++) {
-      const k = ls.key(i);
-      if (k?.startsWith(prefix)) keys.push(k);
-    }
-    for (const key of keys) {
+    const prefix = walPrefix(this.store.userId, this.jobId);
+    for (const key of walKeys(ls, this.store.userId, this.jobId)) {
       try {
         const [client, clock] = key.slice(prefix.length).split(':').map(Number) as [number, number];
         const { u, at } = JSON.parse(ls.getItem(key) ?? 'null') as { u: string; at: string };
@@ -180,6 +248,7 @@ export class Replica {
   }
 
   private fail(error: unknown) {
+    if (this.closed) return; // a discarded or closed replica's document is gone on purpose
     if (isQuotaError(error)) this.storageError = STORAGE_FULL_MESSAGE;
     else this.storageError = `Could not save on this device: ${(error as Error)?.message ?? String(error)}`;
     this.emit();
@@ -277,6 +346,7 @@ export class Replica {
 
   private onServerState(bytes: Uint8Array) {
     const sv = Y.decodeStateVector(bytes);
+    this.serverState = sv;
     this.confirm(sv, true);
     // Edits written but whose seq was unknown when confirmed: remove by clock.
     const { db } = this.store;
@@ -331,17 +401,47 @@ export class Replica {
   }
 
   /** Stops syncing and unloads the document (the store calls it when the last user releases). */
-  async close(): Promise<void> {
-    if (this.closed) return;
+  close(): Promise<void> {
+    this.closing ??= this.shutDown();
+    return this.closing;
+  }
+
+  private async shutDown(): Promise<void> {
     this.closed = true;
     if (this.verifyTimer) clearTimeout(this.verifyTimer);
     await this.ready.catch(() => undefined);
     await this.saved();
+    this.stopSyncing();
+    // y-dexie counts loads; the last release destroys the doc (a microtask later).
+    DexieYProvider.release(this.doc);
+  }
+
+  private stopSyncing() {
     this.doc.off('update', this.onUpdate);
-    // The Hocuspocus provider goes first, then the y-dexie provider (which destroys the doc).
+    // The Hocuspocus provider goes before the doc, so it never sends from a destroyed one.
     this.link?.destroy();
     this.link = null;
-    DexieYProvider.release(this.doc);
+  }
+
+  /**
+   * For a discard: stops syncing and destroys the document now, not after the writes finish.
+   * y-dexie forgets a destroyed doc at once, so a replica of this job opened from here on gets a
+   * new Y.Doc (and a new Yjs client id) instead of the one holding the refused edits; release()
+   * would destroy it only a microtask later. Resolves when writes already started are done.
+   */
+  async abandon(): Promise<void> {
+    this.closed = true;
+    if (this.verifyTimer) clearTimeout(this.verifyTimer);
+    this.stopSyncing();
+    if (!this.doc.isDestroyed) this.doc.destroy();
+    // Edits not handed to IndexedDB yet are not written at all.
+    this.unsent = [];
+    this.newEdits = [];
+    this.pending = 0;
+    this.edits = [];
+    await this.ready.catch(() => undefined);
+    await this.saved().catch(() => undefined);
+    await this.closing?.catch(() => undefined);
   }
 }
 
@@ -356,12 +456,21 @@ export interface ListedJob {
   stuckReason?: string | null;
 }
 
+/** A job whose local edits the server refused (for the status bar: where to resolve it). */
+export interface RefusedJob {
+  jobId: string;
+  number: number | null;
+  bike: string;
+  reason: string;
+}
+
 /** Every replica of one user on this device. */
 export class ReplicaStore {
   readonly replicas = new Map<string, Replica>();
   private readonly listeners = new Set<() => void>();
   private kept = new Set<string>();
   private notifyQueued = false;
+  private readonly discarding = new Map<string, Promise<void>>();
 
   constructor(
     readonly userId: string,
@@ -382,19 +491,24 @@ export class ReplicaStore {
 
   async release(replica: Replica): Promise<void> {
     replica.refs--;
+    // A discarded replica is closed already, and its job may have a new one by now.
+    if (this.replicas.get(replica.jobId) !== replica) return;
     if (replica.refs > 0) return;
-    // Keep syncing until the server has every edit, even when no screen shows the job.
-    if (replica.pending > 0 && !replica.error) {
+    // Keep syncing until the server has every edit, even when no screen shows the job; refused
+    // edits too: they stay counted (and findable from the status bar) until discarded.
+    if (replica.pending > 0) {
       replica.refs++;
       this.kept.add(replica.jobId);
       return;
     }
     this.replicas.delete(replica.jobId);
     // A collected job whose edits the server has is of no use offline any more (a manager
-    // opening old jobs must not fill the device): drop its replica.
+    // opening old jobs must not fill the device), nor is one the user may no longer open: drop
+    // its replica.
     const collected = replica.loaded && !replica.error && !!readJob(replica.doc).collectedAt;
+    const useless = collected || (replica.loaded && replica.lostAccess);
     await replica.close();
-    if (collected && replica.pending === 0 && !this.replicas.has(replica.jobId)) await dropJobRows(this.db, replica.jobId).catch(() => undefined);
+    if (useless && replica.pending === 0 && !this.replicas.has(replica.jobId)) await dropJobRows(this.db, replica.jobId).catch(() => undefined);
     this.changed();
   }
 
@@ -456,6 +570,55 @@ export class ReplicaStore {
   get storageError(): string | null {
     for (const r of this.replicas.values()) if (r.storageError) return r.storageError;
     return null;
+  }
+
+  /** Open replicas whose edits the server refused; each waits for the user to discard them. */
+  refusedJobs(): RefusedJob[] {
+    const out: RefusedJob[] = [];
+    for (const r of this.replicas.values()) {
+      if (!r.refused) continue;
+      const facts = r.loaded && !r.doc.isDestroyed ? readJob(r.doc) : null;
+      out.push({ jobId: r.jobId, number: facts?.number ?? null, bike: facts?.bike ?? '', reason: r.error ?? '' });
+    }
+    return out;
+  }
+
+  /**
+   * Drops this device's edits of a job the server refused, for good: the replica is closed,
+   * its document, edit records and sync record are deleted (its place in the job list stays),
+   * its write-ahead copies in localStorage are removed, so nothing counts as pending any more,
+   * after a reload too. Whoever holds the old replica must acquire the job again: it then opens
+   * from the server as it is (or is refused, if the user may no longer open it). A replica kept
+   * for the list is re-opened here.
+   */
+  discardPendingEdits(jobId: string): Promise<void> {
+    const running = this.discarding.get(jobId);
+    if (running) return running;
+    const open = this.replicas.get(jobId);
+    this.replicas.delete(jobId);
+    // Synchronously: from here on, acquire() makes a new replica, which waits for `discarded`.
+    const abandoned = open?.abandon() ?? Promise.resolve();
+    const work = (async () => {
+      await abandoned;
+      await resetJobRows(this.db, jobId);
+      const ls = storage();
+      if (ls) for (const key of walKeys(ls, this.userId, jobId)) ls.removeItem(key);
+    })();
+    const done = work.finally(() => {
+      this.discarding.delete(jobId);
+      this.changed();
+    });
+    this.discarding.set(jobId, done);
+    // The list keeps this job open: its new replica exists at once (so the list's reference
+    // counting is unchanged) and loads once the rows are gone.
+    if (this.kept.has(jobId)) this.acquire(jobId);
+    this.changed();
+    return done;
+  }
+
+  /** Resolves once no discard of this job is under way (whether it worked or not). */
+  discarded(jobId: string): Promise<void> {
+    return (this.discarding.get(jobId) ?? Promise.resolve()).catch(() => undefined);
   }
 
   /** The user's job list as last seen (works offline). */
