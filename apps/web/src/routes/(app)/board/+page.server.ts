@@ -15,7 +15,11 @@ export const load: PageServerLoad = async ({ locals }) => {
     core.storage.listNotifications(user.id, { limit: 200 })
   ]);
   return {
-    jobs: rows.map((r) => core.jobs.summary(r, true)),
+    // Without the description (up to 2,000 characters, not shown on a card): the rows travel in the HTML.
+    jobs: rows.map((r) => {
+      const { description: _, ...card } = core.jobs.summary(r, true);
+      return card;
+    }),
     mechanics: mechanics.map((m) => ({ id: m.id, name: m.name })),
     // The alerts at first paint; the inbox keeps them live afterwards.
     alerts: notifications
