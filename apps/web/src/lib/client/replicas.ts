@@ -21,6 +21,7 @@ import * as Y from 'yjs';
 import { DexieYProvider } from 'y-dexie';
 import { notesArray, readJob, stuckMap } from '@pitboard/job-model';
 import { dropJobRows, isQuotaError, resetJobRows, localDb, updatesTable, type EditRecord, type JobRecord, type LocalDb } from './db';
+import type { JobRowSummary } from './inbox.svelte';
 import type { Connect, Link } from './link';
 
 // Word-bounded: "this job is not assigned to you" contains "sign" but is no session problem.
@@ -445,16 +446,8 @@ export class Replica {
   }
 }
 
-export interface ListedJob {
-  id: string;
-  number: number;
-  bike: string;
-  status: string;
-  progress: { done: number; total: number };
-  assigneeId: string | null;
-  updatedAt: string;
-  stuckReason?: string | null;
-}
+/** A row of the mechanic's job list, as kept on the device: the part of the server's row it shows. */
+export type ListedJob = Pick<JobRowSummary, 'id' | 'number' | 'bike' | 'status' | 'progress' | 'assigneeId' | 'updatedAt' | 'stuckReason'>;
 
 /** A job whose local edits the server refused (for the status bar: where to resolve it). */
 export interface RefusedJob {
