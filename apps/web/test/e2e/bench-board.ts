@@ -39,17 +39,6 @@ const VIEWPORT = { width: 1280, height: 800 };
 interface Probe {
   t0: number;
   firstCard: number;
-  interactive: number;
-  assigned: number;
-  cards: number;
-  longTaskMs: number;
-  maxTaskAfter: number;
-}
-
-interface Navigation {
-  /** First byte of the page data: the HTML, or `__data.json` for a client-side navigation. */
-  ttfb: number;
-  firstCard: number;
   /** A card's assign menu answers: its change handler calls the API. */
   interactive: number;
   /** The assignment's confirmation is on the page (the API round trip included). */
@@ -60,6 +49,12 @@ interface Navigation {
   longTaskMs: number;
   /** The longest task after the page became usable (how long an input may wait meanwhile). */
   maxTaskAfter: number;
+}
+
+/** One measured navigation: the probe's timings plus what went over the network. */
+interface Navigation extends Omit<Probe, 't0'> {
+  /** First byte of the page data: the HTML, or `__data.json` for a client-side navigation. */
+  ttfb: number;
   /** Scripts and the rest (not the page data) over the network: headers included, 0 for cache hits. */
   transfer: { script: number; other: number };
   /** The page data (markup plus serialized load data, or the JSON): as sent, and uncompressed. */

@@ -23,11 +23,6 @@ export class Notifier {
     private readonly metrics: NotifierMetrics = { observeHook: () => {} }
   ) {}
 
-  /** One job changed. */
-  async onJobChange(facts: JobFacts): Promise<void> {
-    await this.onJobChanges([facts]);
-  }
-
   /** Jobs changed in one burst: one transaction for all their events. */
   async onJobChanges(changes: JobFacts[]): Promise<void> {
     if (changes.length === 0) return;
