@@ -158,12 +158,17 @@ export function hocuspocusLink(name: string, document: Y.Doc, hooks: LinkHooks):
   return {
     origin: provider,
     send(update) {
-      if (provider.isAuthenticated) provider.documentUpdateHandler(update, null);
+      // Only onto an open socket. The provider stays "authenticated" until the socket's close
+      // event, and a frame sent meanwhile waits in the socket's queue for the next connection,
+      // where it reaches the server before the document is authenticated again: refused then,
+      // the server keeps it and replays it into the next authentication of the document on that
+      // socket. The handshake after authenticating carries every edit the server lacks anyway.
+      if (provider.isAuthenticated && isOpen(collabSocket())) provider.documentUpdateHandler(update, null);
     },
     verify() {
       if (provider.isAuthenticated) provider.forceSync();
     },
-    destroy() {
+    destroy({ forget = false } = {}) {
       destroyed = true;
       // Detaching sends the server a Close for the document. Where the server has no connection
       // for it (it refused us; or the socket is down and the Close would wait for the next one),
@@ -173,6 +178,15 @@ export function hocuspocusLink(name: string, document: Y.Doc, hooks: LinkHooks):
       const socket = collabSocket();
       if (refusedByServer || socket.status !== 'connected') socket.configuration.providerMap.delete(provider.effectiveName);
       provider.destroy();
+      // Frames this document sent that the server did not take (it had refused or closed the
+      // document) wait on the server's side of the socket for the document's next
+      // authentication there, e.g. the job re-opened after a discard, and would bring the
+      // discarded edits back. A new socket leaves them behind; every other document re-syncs.
+      if (forget && refusedByServer) reconnectNow();
     }
   };
+}
+
+function isOpen(s: HocuspocusProviderWebsocket): boolean {
+  return s.status === 'connected' && s.webSocket?.readyState === 1; // WebSocket.OPEN
 }

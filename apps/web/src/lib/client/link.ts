@@ -27,7 +27,11 @@ export interface Link {
   send(update: Uint8Array): void;
   /** Asks the server for its state vector (answered through `onServerState`). */
   verify(): void;
-  destroy(): void;
+  /**
+   * Stops syncing the document. With `forget`, nothing this link sent or queued may reach the
+   * server afterwards as this document (a discard: the edits it carried are being thrown away).
+   */
+  destroy(options?: { forget?: boolean }): void;
 }
 
 export type Connect = (name: string, doc: Y.Doc, hooks: LinkHooks) => Link;

@@ -40,6 +40,8 @@ class FakeServer {
   denied: string | null = null;
   /** Set: every change a client sends is refused with this reason (the document is closed). */
   refusing: string | null = null;
+  /** Documents whose links were destroyed with `forget` (nothing they sent may reach us later). */
+  forgotten: string[] = [];
 
   doc(name: string) {
     let d = this.docs.get(name);
@@ -93,7 +95,8 @@ class FakeServer {
       verify: () => {
         if (this.online && l.up) queueMicrotask(() => l.hooks.onServerState(Y.encodeStateVector(server)));
       },
-      destroy: () => {
+      destroy: (options) => {
+        if (options?.forget) this.forgotten.push(name);
         this.links.delete(l);
         server.off('update', fwd);
       }
@@ -481,6 +484,8 @@ describe('refused edits', () => {
 
     server.refusing = null; // the server only ever refused those edits, not the job
     await store.discardPendingEdits('r1');
+    // The link that carried the refused edits is told to forget them (a real one renews its socket).
+    expect(server.forgotten).toEqual(['job:r1']);
     expect(store.pending).toBe(0);
     expect(store.refusedJobs()).toEqual([]);
     expect(walOf(user, 'r1')).toEqual([]);

@@ -417,10 +417,10 @@ export class Replica {
     DexieYProvider.release(this.doc);
   }
 
-  private stopSyncing() {
+  private stopSyncing(forget = false) {
     this.doc.off('update', this.onUpdate);
     // The Hocuspocus provider goes before the doc, so it never sends from a destroyed one.
-    this.link?.destroy();
+    this.link?.destroy({ forget });
     this.link = null;
   }
 
@@ -433,7 +433,7 @@ export class Replica {
   async abandon(): Promise<void> {
     this.closed = true;
     if (this.verifyTimer) clearTimeout(this.verifyTimer);
-    this.stopSyncing();
+    this.stopSyncing(true);
     if (!this.doc.isDestroyed) this.doc.destroy();
     // Edits not handed to IndexedDB yet are not written at all.
     this.unsent = [];
