@@ -11,7 +11,7 @@ const poll = { timeout: 15_000, interval: 100 };
 
 /** Records every response body, every WebSocket frame and every Server-Sent Event the page gets. */
 function recordTraffic(page: Page) {
-  const bodies: { url: string; body: string }[] = [];
+  const bodies: { url: string; body: string; encoding: string }[] = [];
   const frames: string[] = [];
   const pending: Promise<void>[] = [];
   page.on('response', (response) => {
@@ -21,7 +21,8 @@ function recordTraffic(page: Page) {
     pending.push(
       response
         .body()
-        .then((b) => void bodies.push({ url: response.url(), body: b.toString('utf8') }))
+        // Playwright hands over the decoded body; the encoding tells what went over the wire.
+        .then((b) => void bodies.push({ url: response.url(), body: b.toString('utf8'), encoding: response.headers()['content-encoding'] ?? 'identity' }))
         .catch(() => undefined)
     );
   });
@@ -99,6 +100,10 @@ describe('privacy', () => {
     await customerTraffic.settled();
     const events = await traffic.events();
     expect(traffic.bodies.length).toBeGreaterThan(0);
+    // The share page went out compressed, and what is searched below is its readable text.
+    const sharePage = traffic.bodies.find((b) => new URL(b.url).pathname === new URL(shareUrl).pathname);
+    expect(sharePage?.encoding).toMatch(/^(gzip|br)$/);
+    expect(sharePage?.body).toContain('Canyon Grail');
     expect(events.length).toBeGreaterThan(1); // the first view and at least one live update
     expect(customerTraffic.frames.length).toBeGreaterThan(0);
     for (const secret of [marker, later]) {

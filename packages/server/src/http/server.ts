@@ -1,7 +1,8 @@
 /**
  * One HTTP port for everything (contract.md, Running): `/collab` WebSocket upgrades go to
  * Hocuspocus (through crossws, as Hocuspocus' own Server does), the API and `/healthz` to the
- * Router, every other request to `fallback` (the SvelteKit handler in production).
+ * Router, every other request to `fallback` (the SvelteKit handler in production). Responses
+ * are compressed when the client accepts it (compress.ts).
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,6 +10,7 @@ import type { Duplex } from 'node:stream';
 import type { WebSocketLike } from '@hocuspocus/server';
 import crossws from 'crossws/adapters/node';
 import type { Pitboard } from '../pitboard.js';
+import { compressResponse } from './compress.js';
 import { clientAddress, sendResponse, toRequest } from './node-adapter.js';
 
 export type NodeHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
@@ -77,7 +79,12 @@ export async function startServer(pitboard: Pitboard, options: { fallback?: Node
       res.writeHead(404, { 'content-type': 'application/json' });
       res.end('{"error":"not found"}');
     });
-  const httpServer = http.createServer((req, res) => core(req, res, () => fallback(req, res, () => undefined)));
+  // Compression wraps every response, the API's and the fallback's alike (see compress.ts).
+  const compression = { onError: (error: Error) => log.warn('compression failed', { error }) };
+  const httpServer = http.createServer((req, res) => {
+    compressResponse(req, res, compression);
+    core(req, res, () => fallback(req, res, () => undefined));
+  });
   const upgrade = collabUpgradeHandler(pitboard);
   httpServer.on('upgrade', (req, socket, head) => {
     if (!upgrade(req, socket, head)) socket.destroy();
