@@ -181,9 +181,20 @@ export interface ChildServer {
 }
 
 /** The server as a real child process (for kill -9 and SIGTERM tests). */
-export async function spawnServer(db: TestDatabase, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<ChildServer> {
-  const child = spawn(process.execPath, [...nodeArgs, '--conditions=pitboard-source', '--import', 'tsx', 'src/main.ts'], {
-    cwd: serverRoot,
+export function spawnServer(db: TestDatabase, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<ChildServer> {
+  return spawnEntry(serverRoot, [...nodeArgs, '--conditions=pitboard-source', '--import', 'tsx', 'src/main.ts'], db, env);
+}
+
+/** What `npm start` runs: the built app (apps/web/server.js, needs `npm run build`). */
+export const shippedEntry = path.resolve(serverRoot, '../../apps/web/server.js');
+
+export function spawnShippedApp(db: TestDatabase, env: Record<string, string> = {}): Promise<ChildServer> {
+  return spawnEntry(path.dirname(shippedEntry), [shippedEntry], db, env);
+}
+
+async function spawnEntry(cwd: string, args: string[], db: TestDatabase, env: Record<string, string>): Promise<ChildServer> {
+  const child = spawn(process.execPath, args, {
+    cwd,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', PITBOARD_DEMO: '0', LOG_LEVEL: 'info', ...db.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe']
   });
