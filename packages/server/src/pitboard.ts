@@ -76,6 +76,7 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
   metrics.gauge('pitboard_open_connections', 'Open WebSocket connections', () => hocuspocus.getConnectionsCount());
   metrics.counter('pitboard_messages_received_total', 'Sync messages received', () => limits.messagesIn);
   metrics.counter('pitboard_messages_sent_total', 'Document updates broadcast to connections', () => limits.messagesOut);
+  metrics.counter('pitboard_rate_limited_total', 'Documents closed for a connection sending too fast (4429)', () => limits.rateLimited);
   metrics.gauge('pitboard_open_connections_by_role', 'Signed-in clients (inbox connections) by role', () => connectionsByRole(hocuspocus), 'role');
   metrics.gauge('pitboard_loaded_documents', 'Documents in memory', () => hocuspocus.getDocumentsCount());
   metrics.gauge('pitboard_redis_errors_total', 'Redis errors seen by this instance', () => ('errors' in bus ? (bus.errors as number) : 0));

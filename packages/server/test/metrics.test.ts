@@ -31,6 +31,7 @@ describe('GET /metrics (Prometheus text)', () => {
     expect(value(/^pitboard_storage_append_seconds_count (\d+)$/m)).toBeGreaterThan(0);
     expect(value(/^pitboard_loaded_documents (\d+)$/m)).toBeGreaterThanOrEqual(2);
     expect(text).toMatch(/^pitboard_redis_errors_total 0$/m);
+    expect(text).toMatch(/^pitboard_rate_limited_total 0$/m);
     for (const c of [inbox, a, b]) c.close();
   });
 });

@@ -86,6 +86,8 @@ describe('sync: malformed and abusive input', () => {
     for (let i = 0; i < 200; i++) flood.provider.sendStateless('{"type":"noise"}');
     await waitFor(() => flood.closes.length > 0, 3000, 'flooder closed');
     expect(flood.closes[0]!.reason).toBe('too many messages: slow down');
+    // Operators see it: the limit is counted on /metrics.
+    expect(await (await fetch(`${t.url}/metrics`)).text()).toMatch(/^pitboard_rate_limited_total [1-9]\d*$/m);
     calm.doc.getMap('job').set('description', 'still fine');
     await calm.settled();
     expect(calm.closes).toEqual([]);

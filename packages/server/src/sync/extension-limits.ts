@@ -25,6 +25,8 @@ export class MessageLimits implements Extension {
   messagesIn = 0;
   /** Updates broadcast to connections (each change goes to every connection but its sender). */
   messagesOut = 0;
+  /** Documents closed because their connection sent faster than the bucket allows. */
+  rateLimited = 0;
   private readonly buckets = new WeakMap<object, { tokens: number; at: number }>();
 
   constructor(private readonly options: RateLimitOptions) {}
@@ -36,7 +38,10 @@ export class MessageLimits implements Extension {
     const bucket = this.buckets.get(key) ?? { tokens: this.options.burst, at: now };
     bucket.tokens = Math.min(this.options.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.options.perSecond);
     bucket.at = now;
-    if (bucket.tokens < 1) throw new TooManyMessagesError();
+    if (bucket.tokens < 1) {
+      this.rateLimited += 1;
+      throw new TooManyMessagesError();
+    }
     bucket.tokens -= 1;
     this.buckets.set(key, bucket);
   }

@@ -9,7 +9,7 @@
  */
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import type * as Y from 'yjs';
-import { parseFrame, type Link, type LinkHooks } from './link';
+import { PASSING_CLOSE, parseFrame, type Link, type LinkHooks } from './link';
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline';
 
@@ -110,7 +110,45 @@ export function provide(name: string, document: Y.Doc, handlers: Partial<Constru
     ...handlers
   } as ConstructorParameters<typeof HocuspocusProvider>[0]);
   provider.attach();
+  reopenAfterPassingClose(provider);
   return provider;
+}
+
+/**
+ * When the server closes the document for a reason that passes (PASSING_CLOSE), opens it again
+ * on the same socket after a pause (1 s, doubling to 30 s, with jitter; back to 1 s once synced):
+ * nothing else would, short of a new socket, and its edits would wait unsent meanwhile.
+ */
+function reopenAfterPassingClose(provider: HocuspocusProvider): void {
+  const first = 1000;
+  let delay = first;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let destroyed = false;
+  provider.on('close', ({ event }: { event?: { reason?: string } }) => {
+    if (!event?.reason || !PASSING_CLOSE.test(event.reason) || timer) return;
+    timer = setTimeout(() => {
+      timer = null;
+      if (!destroyed) reopen(provider);
+    }, delay * (0.5 + Math.random()));
+    delay = Math.min(delay * 2, 30_000);
+  });
+  provider.on('synced', () => (delay = first));
+  provider.on('destroy', () => {
+    destroyed = true;
+    if (timer) clearTimeout(timer);
+  });
+}
+
+/**
+ * Authenticates and syncs the document again on the same socket. Without the usual Close
+ * first: the server holds no connection for the document, so it would queue the Close and
+ * replay it into the new authentication, closing the document at once (docs/sync.md).
+ */
+function reopen(provider: HocuspocusProvider): void {
+  const socket = provider.configuration.websocketProvider;
+  socket.configuration.providerMap.delete(provider.effectiveName);
+  provider.detach();
+  provider.attach();
 }
 
 /**
@@ -154,6 +192,7 @@ export function hocuspocusLink(name: string, document: Y.Doc, hooks: LinkHooks):
   } as unknown as ConstructorParameters<typeof HocuspocusProvider>[0]);
   document.off('update', provider.boundDocumentUpdateHandler);
   provider.attach();
+  reopenAfterPassingClose(provider);
   if (collabSocket().status === 'connected') hooks.onConnected(true);
   return {
     origin: provider,

@@ -36,6 +36,14 @@ export interface Link {
 
 export type Connect = (name: string, doc: Y.Doc, hooks: LinkHooks) => Link;
 
+/**
+ * Server closes of a document that pass by themselves: the per-connection rate limit, an inbox
+ * too far behind, and an update that arrived before one it builds on (e.g. sent just as the
+ * document was closed, and replayed when it opened again). Nothing is wrong with the edits: the
+ * document is opened again shortly, and the handshake sends whatever the server lacks, in order.
+ */
+export const PASSING_CLOSE = /too many messages|too far behind|depends on changes the server does not have/i;
+
 /** Minimal lib0 decoding of a Hocuspocus frame: `[varString name][varUint type]...`. */
 export class FrameReader {
   pos = 0;

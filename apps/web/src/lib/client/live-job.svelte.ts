@@ -34,6 +34,8 @@ export class LiveJob {
   refused = $state(false);
   /** The server says this user may not open the job any more (reassigned). */
   lostAccess = $state(false);
+  /** The server paused the job (sending too fast); it opens again by itself. */
+  catchingUp = $state(false);
   /** `discardPendingEdits` is under way: edits are not taken meanwhile. */
   discarding = $state(false);
   private replica: Replica | null = null;
@@ -82,6 +84,7 @@ export class LiveJob {
       this.onDevice = replica.onDevice;
       this.refused = replica.refused;
       this.lostAccess = replica.lostAccess;
+      this.catchingUp = replica.catchingUp;
     };
     this.replicaCleanups.push(replica.subscribe(sync));
     sync();

@@ -22,14 +22,12 @@ import { DexieYProvider } from 'y-dexie';
 import { notesArray, readJob, stuckMap } from '@pitboard/job-model';
 import { dropJobRows, isQuotaError, resetJobRows, localDb, updatesTable, type EditRecord, type JobRecord, type LocalDb } from './db';
 import type { JobRowSummary } from './inbox.svelte';
-import type { Connect, Link } from './link';
+import { PASSING_CLOSE, type Connect, type Link } from './link';
 
 // Word-bounded: "this job is not assigned to you" contains "sign" but is no session problem.
 const AUTH_REASON = /\bsigned in\b|\bsession\b|\btoken\b|authenticat/i;
 /** The user may not open the job any more (docs/sync.md, 4403/4404): nothing on this device changes that. */
 const LOST_ACCESS_REASON = /not assigned to you|assigned to someone else|no such job/i;
-/** Refusals that pass by themselves: the edits are fine, the connection only has to catch up. */
-const PASSING_REASON = /too many messages|too far behind/i;
 const WAL_ORIGIN = Symbol('pitboard-wal');
 
 export function clockOf(doc: Y.Doc): number {
@@ -94,6 +92,8 @@ export class Replica {
   /** The server refused us (reassigned, not allowed…), or the session is gone. */
   error: string | null = null;
   needsSignIn = false;
+  /** The server closed the document for a reason that passes (PASSING_CLOSE); it opens again by itself. */
+  catchingUp = false;
   connected = false;
   loaded = false;
   /** The job's content is stored in IndexedDB: the job opens on this device with no network. */
@@ -161,6 +161,7 @@ export class Replica {
     onSynced: () => this.onSynced(),
     onAuthenticated: () => {
       this.needsSignIn = false;
+      this.catchingUp = false;
       this.error = null;
       this.emit();
     },
@@ -170,6 +171,12 @@ export class Replica {
       this.emit();
     },
     onRefused: (reason: string) => {
+      // Not an error to show: the link opens the document again, and its edits follow.
+      if (PASSING_CLOSE.test(reason)) {
+        this.catchingUp = true;
+        this.emit();
+        return;
+      }
       this.error = reason;
       if (AUTH_REASON.test(reason)) this.needsSignIn = true;
       this.emit();
@@ -189,10 +196,10 @@ export class Replica {
   /**
    * The server refused this device's edits and will go on refusing them (reassigned, not
    * allowed): they stay pending until the user discards them. Not a session problem (those
-   * sync after signing in) nor a passing one (rate limit).
+   * sync after signing in); passing closes (rate limit) never set `error`.
    */
   get refused(): boolean {
-    return this.pending > 0 && !!this.error && !this.needsSignIn && !PASSING_REASON.test(this.error);
+    return this.pending > 0 && !!this.error && !this.needsSignIn;
   }
 
   /** The server says this user may not open the job any more (reassigned, deleted). */
