@@ -67,10 +67,13 @@ for (let i = 0; i < 300; i++) {
       websocketProvider: socket,
       name: randomJob(),
       token,
+      awareness: null, // as the web app: no presence
       onSynced: () => resolve(p),
-      onAuthenticationFailed: ({ reason }) => reject(new Error(reason))
+      onAuthenticationFailed: ({ reason }) => reject(new Error(reason)),
+      onClose: ({ event }) => event.reason && reject(new Error(`closed: ${event.reason}`))
     });
     p.attach();
+    setTimeout(() => reject(new Error('no answer in 10 s')), 10_000).unref();
   });
   onSocket.push(performance.now() - s);
   provider.destroy();

@@ -107,6 +107,7 @@ export function provide(name: string, document: Y.Doc, handlers: Partial<Constru
     name,
     document,
     token: 'cookie',
+    awareness: null, // no presence in Pitboard: no awareness frames (each costs the server a scratch Y.Doc)
     ...handlers
   } as ConstructorParameters<typeof HocuspocusProvider>[0]);
   provider.attach();
@@ -167,6 +168,7 @@ export function hocuspocusLink(name: string, document: Y.Doc, hooks: LinkHooks):
     name,
     document,
     token: 'cookie',
+    awareness: null,
     onMessage: ({ event }: { event: MessageEvent }) => {
       const frame = parseFrame(event.data as ArrayBuffer);
       // Let the provider apply the frame first (it runs right after this listener).
