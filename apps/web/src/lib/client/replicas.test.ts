@@ -521,6 +521,32 @@ describe('refused edits', () => {
     await store.close();
   });
 
+  it('a close that passes (the rate limit) is not a refusal: no error, nothing to discard, and the edits sync once the job opens again', async () => {
+    const server = new FakeServer();
+    seed(server, 'r3');
+    const user = freshUser();
+    const store = new ReplicaStore(user, localDb(user), server.connect);
+    const r = store.acquire('r3');
+    await r.ready;
+    await until(() => readJob(r.doc).items.length === 2);
+    server.refusing = 'too many messages: slow down';
+    const [a] = readJob(r.doc).items;
+    r.change((d) => setItemDone(d, a!.id, true, MECH, new Date().toISOString()));
+    await until(() => r.catchingUp);
+    expect(r.error).toBeNull();
+    expect(r.refused).toBe(false);
+    expect(store.refusedJobs()).toEqual([]);
+    expect(r.pending).toBe(1);
+    // The link opens the document again (here: the fake's handshake); the edit goes with it.
+    server.refusing = null;
+    server.setOnline(false);
+    server.setOnline(true);
+    await until(() => r.pending === 0);
+    expect(r.catchingUp).toBe(false);
+    expect(readJob(server.doc('job:r3')).items[0]!.done).toBe(true);
+    await store.close();
+  });
+
   it('a job reassigned while offline: its edits are refused (not a session problem); after the discard the job is gone from the device', async () => {
     const server = new FakeServer();
     seed(server, 'r2');
