@@ -4,20 +4,10 @@
  * it, and serves the next client normally.
  */
 import { readJob } from '@pitboard/job-model';
-import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { updateFrame } from './helpers/frames.js';
 import { api, connect, createUser, startTestServer, waitFor, type TestServer, type TestUser } from './helpers/server.js';
-
-/** A Hocuspocus frame: document name, Sync, Update, payload. */
-function updateFrame(documentName: string, update: Uint8Array): Uint8Array {
-  const e = encoding.createEncoder();
-  encoding.writeVarString(e, documentName);
-  encoding.writeVarUint(e, 0); // MessageType.Sync
-  encoding.writeVarUint(e, 2); // messageYjsUpdate
-  encoding.writeVarUint8Array(e, update);
-  return encoding.toUint8Array(e);
-}
 
 describe('sync: malformed and abusive input', () => {
   let t: TestServer;

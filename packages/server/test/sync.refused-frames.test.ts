@@ -9,35 +9,13 @@
  */
 import { itemsArray, setItemDone } from '@pitboard/job-model';
 import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authFrame, MessageTypes, updateFrame } from './helpers/frames.js';
 import { api, connect, createUser, startTestServer, waitFor, type TestServer, type TestUser } from './helpers/server.js';
 
-const SYNC = 0;
-const AUTH = 2;
-
-function frame(documentName: string, write: (e: encoding.Encoder) => void): Uint8Array {
-  const e = encoding.createEncoder();
-  encoding.writeVarString(e, documentName);
-  write(e);
-  return encoding.toUint8Array(e);
-}
-
-const authFrame = (documentName: string, token: string) =>
-  frame(documentName, (e) => {
-    encoding.writeVarUint(e, AUTH);
-    encoding.writeVarUint(e, 0); // a token
-    encoding.writeVarString(e, token);
-  });
-
-const updateFrame = (documentName: string, update: Uint8Array) =>
-  frame(documentName, (e) => {
-    encoding.writeVarUint(e, SYNC);
-    encoding.writeVarUint(e, 2); // a Yjs update
-    encoding.writeVarUint8Array(e, update);
-  });
+const AUTH = MessageTypes.AUTH;
 
 /** The server's next Auth answer for the document: 'denied' or 'authenticated'. */
 function authAnswer(ws: WebSocket, documentName: string): Promise<'denied' | 'authenticated'> {
