@@ -69,20 +69,39 @@ export class Projector implements Extension {
     this.dirty.set(documentName, { document, changed: changed || (this.dirty.get(documentName)?.changed ?? false) });
     this.scheduled ??= setImmediate(() => {
       this.scheduled = null;
-      this.running = this.running.then(() => this.flush());
+      void this.inTurn(() => this.flushNow()).catch(() => undefined);
     });
+  }
+
+  /**
+   * Runs projections one at a time, in the order asked. A projection reads the job's facts and
+   * then waits on storage; two at once could record an older reading after a newer one, and the
+   * notification engine would see the job step back (e.g. "unassigned" right after "assigned").
+   */
+  private inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const turn = this.running.then(work);
+    this.running = turn.then(
+      () => undefined,
+      () => undefined
+    );
+    return turn;
   }
 
   async afterUnloadDocument({ documentName }: { documentName: string }): Promise<void> {
     this.rows.delete(documentName);
   }
 
-  /** Projects everything pending now (also used at shutdown): one commit for the batch's rows. */
-  async flush(): Promise<void> {
+  /** Projects everything pending, after the projections already under way (also used at shutdown). */
+  flush(): Promise<void> {
     if (this.scheduled) {
       clearImmediate(this.scheduled);
       this.scheduled = null;
     }
+    return this.inTurn(() => this.flushNow());
+  }
+
+  /** One batch: the facts of every dirty document as they are now, one commit for the rows. */
+  private async flushNow(): Promise<void> {
     const batch = [...this.dirty];
     this.dirty.clear();
     const projected: { document: Document; step: Projection }[] = [];
@@ -109,13 +128,16 @@ export class Projector implements Extension {
   }
 
   /** Waits for the projections already scheduled or running. */
-  async idle(): Promise<void> {
-    await this.flush();
-    await this.running;
+  idle(): Promise<void> {
+    return this.flush();
   }
 
   /** Saves the read-model row for these facts and runs the listeners (also for jobs not loaded). */
-  async projectFacts(facts: JobFacts, changed: boolean): Promise<{ row: JobRow | null; previous: JobRow | null }> {
+  projectFacts(facts: JobFacts, changed: boolean): Promise<{ row: JobRow | null; previous: JobRow | null }> {
+    return this.inTurn(() => this.projectFactsNow(facts, changed));
+  }
+
+  private async projectFactsNow(facts: JobFacts, changed: boolean): Promise<{ row: JobRow | null; previous: JobRow | null }> {
     const step = await this.prepare(facts, changed);
     if (!step) return { row: null, previous: null };
     if (step.save) await this.storage.saveJob(step.row);
