@@ -55,7 +55,7 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
     onDelivered: (ms) => metrics.deliveryLagSeconds.observe(ms)
   });
   const notifier = new Notifier(storage, inbox, log, { observeHook: (ms) => metrics.hookSeconds.observe(ms) });
-  projector.onJobChanges((changes) => notifier.onJobChanges(changes.map((c) => c.facts)));
+  projector.onJobChanges((changes) => notifier.onJobChanges(changes));
   projector.onJobChange(({ row, previous }) => inbox.deliverJob(row, previous));
   const shareFeed = new ShareFeed(bus);
   projector.onJobChange(({ facts, row }) => shareFeed.publish(facts, row));

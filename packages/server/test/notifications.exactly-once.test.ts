@@ -1,5 +1,6 @@
 /** Each recipient's notification of a logical event is stored once, whatever happens. */
 import { readJob, setItemDone } from '@pitboard/job-model';
+import { Document } from '@hocuspocus/server';
 import * as Y from 'yjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { addUser } from '../src/auth/users.js';
@@ -34,6 +35,26 @@ describe('notifications: exactly once, durably', () => {
     replay.close();
     const list = (await api(t.url, boss.token).get('/api/notifications')).body;
     expect(list.filter((n: { kind: string }) => n.kind === 'ready_for_qc')).toHaveLength(1);
+  });
+
+  it('an older reading of a job (another instance whose copy is behind) records nothing', async () => {
+    t = await startTestServer();
+    const boss = await createUser(t.pitboard, 'manager');
+    const [theo, ana] = [await createUser(t.pitboard, 'mechanic'), await createUser(t.pitboard, 'mechanic')];
+    const { body } = await api(t.url, boss.token).post('/api/jobs', { bike: 'B', customer: { name: 'C' }, items: ['A'] });
+    const name = `job:${body.id}`;
+    await api(t.url, boss.token).post(`/api/jobs/${body.id}/assign`, { mechanicId: theo.id });
+    const whenTheo = (await t.pitboard.storage.loadDocument(name))!;
+    await api(t.url, boss.token).post(`/api/jobs/${body.id}/assign`, { mechanicId: ana.id });
+    // A copy still at "theo" is projected after the newer state was recorded.
+    const behind = new Document(name);
+    Y.applyUpdate(behind, whenTheo);
+    t.pitboard.projector.changed(behind);
+    await t.pitboard.projector.idle();
+    const url = t.url;
+    const kinds = async (token: string) => ((await api(url, token).get('/api/notifications')).body as { kind: string }[]).map((n) => n.kind).sort();
+    expect(await kinds(ana.token)).toEqual(['assigned']);
+    expect(await kinds(theo.token)).toEqual(['assigned', 'unassigned']);
   });
 
   it('two offline replicas whose merge completes the job raise exactly one QC alert', async () => {

@@ -7,6 +7,7 @@
 import { deriveEvents, isEventMoot, type JobEventKind, type JobFacts } from '@pitboard/job-model';
 import type { Logger } from '../log.js';
 import type { NewNotification, NotificationRow, Storage } from '../storage/index.js';
+import * as Y from 'yjs';
 import type { Inbox } from './inbox.js';
 import { notificationText } from './messages.js';
 import { recipientsOf } from './recipients.js';
@@ -23,17 +24,24 @@ export class Notifier {
     private readonly metrics: NotifierMetrics = { observeHook: () => {} }
   ) {}
 
-  /** Jobs changed in one burst: one transaction for all their events. */
-  async onJobChanges(changes: JobFacts[]): Promise<void> {
+  /**
+   * Jobs changed in one burst: one transaction for all their events. With the document's state
+   * vector, a reading that the baseline already covers (another instance's copy was behind, or
+   * nothing changed) records nothing: the job never steps back.
+   */
+  async onJobChanges(changes: { facts: JobFacts; stateVector?: Uint8Array }[]): Promise<void> {
     if (changes.length === 0) return;
     const started = performance.now();
     const managerIds = (await this.storage.listUsers('manager')).map((u) => u.id);
     const now = new Date().toISOString();
     const results = await this.storage.recordJobEvents(
-      changes.map((facts) => ({
+      changes.map(({ facts, stateVector }) => ({
         jobId: facts.id,
         compute: (baseline: string | null) => {
-          const before = baseline ? (JSON.parse(baseline) as JobFacts) : null;
+          const before = baseline ? (JSON.parse(baseline) as Baseline) : null;
+          if (stateVector && before?.seen && covers(Y.decodeStateVector(Buffer.from(before.seen, 'base64')), Y.decodeStateVector(stateVector))) {
+            return null;
+          }
           const notifications: NewNotification[] = [];
           for (const event of deriveEvents(before, facts)) {
             const text = notificationText(event, facts);
@@ -50,7 +58,8 @@ export class Notifier {
             }
           }
           // Notes never cause events: leave their text out of the baseline.
-          return { baseline: JSON.stringify({ ...facts, notes: [] }), notifications };
+          const next: Baseline = { ...facts, notes: [], ...(stateVector ? { seen: Buffer.from(stateVector).toString('base64') } : {}) };
+          return { baseline: JSON.stringify(next), notifications };
         },
         isMoot: (n: NotificationRow) => isEventMoot({ kind: n.kind as JobEventKind, jobId: n.jobId, key: n.eventKey, mechanicId: n.userId }, facts)
       })),
@@ -60,7 +69,7 @@ export class Notifier {
     for (const [i, { stored, resolved }] of results.entries()) {
       for (const n of stored) await this.inbox.deliverNew(n);
       for (const [userId, rows] of groupByUser(resolved)) await this.inbox.deliverChanged(userId, rows);
-      if (stored.length) this.log.debug('notifications stored', { jobId: changes[i]!.id, count: stored.length });
+      if (stored.length) this.log.debug('notifications stored', { jobId: changes[i]!.facts.id, count: stored.length });
     }
   }
 }
@@ -69,4 +78,13 @@ function groupByUser(rows: NotificationRow[]): Map<string, NotificationRow[]> {
   const out = new Map<string, NotificationRow[]>();
   for (const r of rows) out.set(r.userId, [...(out.get(r.userId) ?? []), r]);
   return out;
+}
+
+/** The facts last turned into events, and the document's state vector when they were read. */
+type Baseline = JobFacts & { seen?: string };
+
+/** Whether state `a` holds everything state `b` holds (every client's clock at least as far). */
+function covers(a: Map<number, number>, b: Map<number, number>): boolean {
+  for (const [client, clock] of b) if ((a.get(client) ?? 0) < clock) return false;
+  return true;
 }

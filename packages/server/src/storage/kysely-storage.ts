@@ -302,7 +302,9 @@ export class KyselyStorage implements Storage {
     if (this.dialect === 'postgres') q = q.forUpdate();
     const job = await q.executeTakeFirst();
     if (!job) return { stored: [], resolved: [] };
-    const { baseline, notifications } = compute(job.event_baseline ?? null);
+    const computed = compute(job.event_baseline ?? null);
+    if (!computed) return { stored: [], resolved: [] };
+    const { baseline, notifications } = computed;
     const stored: NotificationRow[] = [];
     for (const n of notifications) {
       const seq = await nextSeq(trx);

@@ -88,7 +88,8 @@ export interface NewNotification {
 
 export interface JobEventsInput {
   jobId: string;
-  compute: (baseline: string | null) => { baseline: string; notifications: NewNotification[] };
+  /** From the stored baseline to what to store; null: nothing to record (an older reading of the job). */
+  compute: (baseline: string | null) => { baseline: string; notifications: NewNotification[] } | null;
   isMoot: (n: NotificationRow) => boolean;
 }
 

@@ -5,6 +5,7 @@
  */
 import type { afterLoadDocumentPayload, Document, Extension, onChangePayload } from '@hocuspocus/server';
 import { readJob, type JobFacts } from '@pitboard/job-model';
+import * as Y from 'yjs';
 import { projectJob } from '../jobs/projection.js';
 import type { Logger } from '../log.js';
 import type { JobRow, Storage } from '../storage/index.js';
@@ -13,13 +14,15 @@ import { jobDocumentName, parseDocumentName } from './documents.js';
 
 interface Projection {
   facts: JobFacts;
+  /** The document's state vector when `facts` were read (absent for facts read from storage). */
+  stateVector?: Uint8Array;
   row: JobRow;
   previous: JobRow;
   save: boolean;
 }
 
 /** Every change of a projection batch at once (e.g. to store their notifications in one go). */
-export type JobBatchListener = (changes: { facts: JobFacts; row: JobRow; previous: JobRow | null }[]) => void | Promise<void>;
+export type JobBatchListener = (changes: { facts: JobFacts; stateVector?: Uint8Array; row: JobRow; previous: JobRow | null }[]) => void | Promise<void>;
 
 export type JobChangeListener = (change: { facts: JobFacts; row: JobRow; previous: JobRow | null }) => void | Promise<void>;
 
@@ -107,8 +110,9 @@ export class Projector implements Extension {
     const projected: { document: Document; step: Projection }[] = [];
     for (const [name, { document, changed }] of batch) {
       try {
+        const stateVector = Y.encodeStateVector(document);
         const step = await this.prepare(readJob(document), changed);
-        if (step) projected.push({ document, step });
+        if (step) projected.push({ document, step: { ...step, stateVector } });
       } catch (error) {
         this.log.error('projection failed', { document: name, error });
       }
@@ -159,7 +163,7 @@ export class Projector implements Extension {
 
   private async announceBatch(steps: Projection[]) {
     if (steps.length === 0) return;
-    const changes = steps.map(({ facts, row, previous }) => ({ facts, row, previous }));
+    const changes = steps.map(({ facts, stateVector, row, previous }) => ({ facts, ...(stateVector ? { stateVector } : {}), row, previous }));
     for (const listener of this.batchListeners) {
       try {
         await listener(changes);
