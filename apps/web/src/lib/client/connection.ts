@@ -146,10 +146,18 @@ function reopenAfterPassingClose(provider: HocuspocusProvider): void {
  * replay it into the new authentication, closing the document at once (docs/sync.md).
  */
 function reopen(provider: HocuspocusProvider): void {
-  const socket = provider.configuration.websocketProvider;
-  socket.configuration.providerMap.delete(provider.effectiveName);
+  withoutClose(provider);
   provider.detach();
   provider.attach();
+}
+
+/**
+ * Makes the provider's next detach send no Close. Hocuspocus 4 sends one only for a provider
+ * on the socket's map; where the server holds no connection for the document it would queue
+ * that Close and replay it into the document's next authentication on the socket.
+ */
+function withoutClose(provider: HocuspocusProvider): void {
+  provider.configuration.websocketProvider.configuration.providerMap.delete(provider.effectiveName);
 }
 
 /**
@@ -216,8 +224,7 @@ export function hocuspocusLink(name: string, document: Y.Doc, hooks: LinkHooks):
       // Hocuspocus 4 queues that Close for the document and replays it as soon as the next
       // provider of the same name authenticates, closing it at once: a job re-opened after a
       // discard (assigned back to this user) would never sync. So no Close then.
-      const socket = collabSocket();
-      if (refusedByServer || socket.status !== 'connected') socket.configuration.providerMap.delete(provider.effectiveName);
+      if (refusedByServer || collabSocket().status !== 'connected') withoutClose(provider);
       provider.destroy();
       // Frames this document sent that the server did not take (it had refused or closed the
       // document) wait on the server's side of the socket for the document's next
