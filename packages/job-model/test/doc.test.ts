@@ -5,7 +5,7 @@ import { addNote, reportStuck, setItemDone } from '../src/ops.js';
 import { deriveStatus } from '../src/status.js';
 import type { JobFacts, RawJob } from '../src/types.js';
 import { publicView } from '../src/view.js';
-import { MECHANIC, at, jobDoc, mulberry32, pick, replicaOf, send } from './helpers.js';
+import { MECHANIC, at, jobDoc, mulberry32, pick, replicaOf, seedCount, send } from './helpers.js';
 
 const EMPTY: JobFacts = {
   id: '',
@@ -134,7 +134,7 @@ describe('readJob', () => {
     const random = mulberry32(42);
     const values = ['', 'x', 0, 7, -1.5, true, false, null, [], {}, [1, 'a'], { a: 1 }, new Uint8Array([1, 2])];
     const keys = ['id', 'number', 'bike', 'assigneeId', 'collectedAt', 'done', 'doneAt', 'open', 'pass', 'at', 'visibility', 'itemsSig', 'x'];
-    for (let round = 0; round < 100; round++) {
+    for (let round = 0; round < seedCount(100); round++) {
       const doc = afterClientWrites(jobDoc(), (d) => {
         for (let n = 0; n < 10; n++) {
           const value = () => structuredClone(pick(random, values));

@@ -106,6 +106,17 @@ export function facts(overrides: Partial<JobFacts> = {}): JobFacts {
   };
 }
 
+/**
+ * How many seeded rounds a property test runs: `full` under `npm run bench:fuzz`
+ * (MODEL_SEEDS=full), half in `npm test`, so the suite holds on a busy 2-core machine.
+ */
+export function seedCount(full: number): number {
+  const wanted = process.env.MODEL_SEEDS;
+  if (wanted === 'full') return full;
+  if (wanted && Number(wanted) > 0) return Number(wanted);
+  return Math.max(10, Math.round(full / 2));
+}
+
 /** mulberry32: a tiny seeded PRNG, so property tests replay exactly. */
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;

@@ -154,7 +154,8 @@ describe('D8: property — random edits on three replicas with random merge poin
       for (const other of rest) expect(other).toEqual(first);
       statuses.add(first!.status);
     }
-    // The sequences reach more than one corner of the table, so agreement means something.
+    // All 200 seeds run in npm test too (fewer reach too few statuses); ~1 s, within the 30 s
+    // timeout on a busy machine. The sequences reach more than one corner of the table, so agreement means something.
     expect(statuses.size).toBeGreaterThanOrEqual(6);
   });
 });

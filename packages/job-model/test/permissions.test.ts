@@ -16,7 +16,7 @@ import {
 } from '../src/ops.js';
 import { canOpenJob, checkChange } from '../src/permissions.js';
 import type { Actor, Violation } from '../src/types.js';
-import { CUSTOMER, MANAGER, MECHANIC, OTHER_MECHANIC, at, jobDoc, mulberry32, pick, replicaOf, send } from './helpers.js';
+import { CUSTOMER, MANAGER, MECHANIC, OTHER_MECHANIC, at, jobDoc, mulberry32, pick, replicaOf, seedCount, send } from './helpers.js';
 
 type Write = (doc: Y.Doc) => void;
 
@@ -263,9 +263,9 @@ describe('P7: a customer changes nothing', () => {
 });
 
 describe('P4, P5: legitimate offline edits are never refused because of what they merge with', () => {
-  /** 200 seeded rounds: a manager edits the server while the mechanic edits offline, then syncs. */
+  /** Seeded rounds (200 in bench:fuzz): a manager edits the server while the mechanic edits offline, then syncs. */
   it('P4/P5: a mechanic ticking, un-ticking and writing notes offline passes after any concurrent manager edits', () => {
-    for (let seed = 1; seed <= 200; seed++) {
+    for (let seed = 1; seed <= seedCount(200); seed++) {
       const random = mulberry32(seed);
       // Yjs settles concurrent writes to a map key by clientID: alternate who wins.
       const server = replicaOf(busyJob(), seed % 2 === 0 ? 1 : 2);
