@@ -71,6 +71,8 @@ describe('trust on the screens', () => {
     await expect.poll(() => sharePage.getByText('Oops, internal remark sent as public').count(), poll).toBe(0);
     const job = await manager.get<JobView>(`/api/jobs/${created.id}`);
     expect(job.notes[0]!.visibility).toBe('internal');
+    // The page stays live after its data reloads (it once said "Y.Doc … has been destroyed").
+    expect(await page.locator('main').innerText()).not.toMatch(/destroyed/i);
     // And back: shown to the customer again.
     await note.getByRole('button', { name: 'Show to the customer' }).click();
     await sharePage.getByText('Oops, internal remark sent as public').waitFor({ timeout: 15_000 });
