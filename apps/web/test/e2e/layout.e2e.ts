@@ -102,6 +102,7 @@ describe('layout on the screens', () => {
       await page.getByRole('heading', { level: 1 }).waitFor();
       await page.waitForLoadState('networkidle');
       const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+      await shot(page, `layout-390${path.replace(/\/jobs\/.*/, '-job').replace(/\//g, '-')}`);
       expect(wide, path).toBeLessThanOrEqual(phone.width);
     }
     await page.goto('/board');
