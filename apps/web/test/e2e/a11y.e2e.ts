@@ -62,6 +62,14 @@ describe('accessibility (axe-core)', () => {
     await context.close();
   });
 
+  it('the stats page has no serious violations', async () => {
+    const { context, page } = await signIn(browser, app, DEMO.manager, { viewport: desktop });
+    await page.goto('/board/stats', { waitUntil: 'networkidle' });
+    await page.locator('.tile').first().waitFor();
+    expect(await axeProblems(page)).toEqual([]);
+    await context.close();
+  });
+
   it('a manager job page has no serious violations', async () => {
     const jobs = await manager.get<{ id: string; status: string }[]>('/api/jobs?active=1');
     const { context, page } = await signIn(browser, app, DEMO.manager, { viewport: desktop });
