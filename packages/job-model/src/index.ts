@@ -15,10 +15,12 @@ export {
   reportStuck,
   resolveStuck,
   setItemDone,
+  setNoteVisibility,
   updateDetails,
   type NewJobInit
 } from './ops.js';
 export { deriveStatus, isQcFresh, itemsSignature, progressOf } from './status.js';
 export { canOpenJob, checkChange } from './permissions.js';
+export { itemsLocked } from './qc-lock.js';
 export { deriveEvents, isEventMoot } from './events.js';
 export { publicView } from './view.js';

@@ -150,6 +150,21 @@ export function addNote(
   return noteId;
 }
 
+/**
+ * Shows a note to the customer or hides it (`internal`); a no-op when it already has that
+ * visibility. Only a manager may change an existing note (P2, P5).
+ */
+export function setNoteVisibility(doc: Y.Doc, noteId: string, value: NoteVisibility): void {
+  requireJob(doc);
+  const checked = visibility(value);
+  const note = notesArray(doc)
+    .toArray()
+    .find((e): e is Y.Map<unknown> => e instanceof Y.Map && e.get('id') === noteId);
+  if (!note) throw new JobModelError(`unknown note ${noteId}`);
+  if (note.get('visibility') === checked) return;
+  doc.transact(() => note.set('visibility', checked));
+}
+
 /** Opens the stuck report, or re-words an open one. Resolution fields stay as they are. */
 export function reportStuck(doc: Y.Doc, r: { reason: string; by: string; at: string }): void {
   requireJob(doc);

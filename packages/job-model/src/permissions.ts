@@ -4,10 +4,11 @@
  * writes — unknown keys and roots included — is seen and judged.
  */
 import { KNOWN_ROOTS, isKnownRoot } from './doc.js';
+import { qcLockViolations } from './qc-lock.js';
 import { LIMITS, NOTE_FIELDS, TICK_FIELDS, entryViolations, fieldViolations, isRecord, shapeViolations } from './schema.js';
 import type { Actor, RawJob, Violation } from './types.js';
 
-/** Every violation of P1–P7 in going from `before` to `after`; empty means allowed. */
+/** Every violation of P1–P7 and P9 in going from `before` to `after`; empty means allowed. */
 export function checkChange(actor: Actor, before: RawJob, after: RawJob): Violation[] {
   const violations = rootViolations(after);
   switch (actor.role) {
@@ -48,6 +49,7 @@ function mechanicViolations(me: string, before: RawJob, after: RawJob): Violatio
     ...changedKeys(before.job, after.job).map((key) => ({ path: `job.${key}`, reason: 'only a manager changes the job (P3)' })),
     ...(sameValue(before.qc, after.qc) ? [] : [{ path: 'qc', reason: 'only a manager records quality checks (P3)' }]),
     ...itemViolations(me, before.items, after.items),
+    ...qcLockViolations(before, after),
     ...noteViolations(me, before.notes, after.notes),
     ...stuckViolations(me, before.stuck, after.stuck)
   ];

@@ -50,7 +50,7 @@ describe('offline', () => {
     await page.getByRole('checkbox', { name: 'True rear wheel' }).check();
     await page.getByRole('textbox', { name: 'Note' }).fill('Chain replaced while offline');
     await page.getByLabel('For the customer').check();
-    await page.getByRole('button', { name: 'Add note' }).click();
+    await page.getByRole('button', { name: 'Send to the customer' }).click();
     await until(() => pendingCount(page), (n) => n === 3, 5000, 'pending 3');
     expect(await syncText(page)).toContain('3 changes not on the server yet');
     await shot(page, 'offline-job-pending');

@@ -150,7 +150,8 @@ export class JobService {
     return user;
   }
 
-  // Share links: capability URLs of 160 random bits; only their SHA-256 is stored.
+  // Share links: capability URLs of 160 random bits, looked up by their SHA-256. The token is
+  // also kept so staff can copy a job's one link again (docs/api.md, "Share links").
 
   async createShareLink(actor: Actor, jobId: string, expiresAt: string | null = null) {
     requireManager(actor);
@@ -160,6 +161,7 @@ export class JobService {
       id: randomString(8),
       jobId,
       tokenHash: sha256Hex(token),
+      token,
       createdBy: actor.id,
       createdAt: new Date().toISOString(),
       expiresAt,
@@ -167,6 +169,30 @@ export class JobService {
     };
     await this.storage.createShareLink(link);
     return { id: link.id, token, url: `${this.config.publicUrl}/p/${token}` };
+  }
+
+  /** The job's customer link: its newest active one, with its URL when the token was kept. */
+  async currentShareLink(actor: Actor, jobId: string): Promise<CurrentShareLink | null> {
+    requireManager(actor);
+    await this.requireJob(jobId);
+    const now = Date.now();
+    const active = (await this.storage.listShareLinks(jobId)).filter((l) => !l.revokedAt && !(l.expiresAt && Date.parse(l.expiresAt) <= now));
+    const link = active.sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
+    if (!link) return null;
+    const token = link.token ?? null;
+    return { id: link.id, createdAt: link.createdAt, expiresAt: link.expiresAt, token, url: token ? `${this.config.publicUrl}/p/${token}` : null };
+  }
+
+  /** One link per job: a new link revokes every other active link of the job (ids returned). */
+  async replaceShareLink(actor: Actor, jobId: string) {
+    requireManager(actor);
+    await this.requireJob(jobId);
+    const at = new Date().toISOString();
+    const revoked: string[] = [];
+    for (const l of await this.storage.listShareLinks(jobId)) {
+      if (!l.revokedAt && (await this.storage.revokeShareLink(jobId, l.id, at))) revoked.push(l.id);
+    }
+    return { ...(await this.createShareLink(actor, jobId)), revoked };
   }
 
   async revokeShareLink(actor: Actor, jobId: string, linkId: string): Promise<void> {
@@ -212,6 +238,15 @@ export class JobService {
     await this.storage.createUser(user);
     return user;
   }
+}
+
+export interface CurrentShareLink {
+  id: string;
+  createdAt: string;
+  expiresAt: string | null;
+  /** Null for a link made before tokens were kept: it works, but only a new link can be copied. */
+  token: string | null;
+  url: string | null;
 }
 
 export type JobView = JobFacts & {

@@ -109,6 +109,7 @@ export function api(base: string, token?: string) {
   return {
     get: (p: string, headers?: Record<string, string>) => call('GET', p, undefined, headers),
     post: (p: string, body?: unknown, headers?: Record<string, string>) => call('POST', p, body ?? {}, headers),
+    put: (p: string, body?: unknown) => call('PUT', p, body ?? {}),
     del: (p: string) => call('DELETE', p)
   };
 }

@@ -39,6 +39,8 @@ type Message =
 export class Inbox {
   notifications = $state<Notification[]>([]);
   unread = $state(0);
+  /** True once the live connection has synced (the stats page counts it among live connections). */
+  synced = $state(false);
   private cursor = 0;
   private readonly newListeners = new Set<(n: Notification) => void>();
   private readonly jobListeners = new Set<(job: JobRowSummary) => void>();
@@ -72,7 +74,10 @@ export class Inbox {
   start(): void {
     if (this.provider) return;
     this.provider = provide(`inbox:${this.userId}`, new Y.Doc(), {
-      onSynced: () => void this.loaded.then(() => this.provider?.sendStateless(JSON.stringify({ type: 'sync', after: this.cursor }))),
+      onSynced: () => {
+        this.synced = true;
+        void this.loaded.then(() => this.provider?.sendStateless(JSON.stringify({ type: 'sync', after: this.cursor })));
+      },
       onStateless: ({ payload }: { payload: string }) => this.receive(JSON.parse(payload) as Message)
     });
   }

@@ -7,6 +7,7 @@ import {
   reportStuck,
   resolveStuck,
   setItemDone,
+  setNoteVisibility,
   type JobStatus
 } from '@pitboard/job-model';
 import { BadRequestError, ConflictError, ForbiddenError } from '../../errors.js';
@@ -101,6 +102,16 @@ export function jobRoutes(router: Router, jobs: JobService) {
       noteId = addNote(doc, { text, authorId: actor.id, at: new Date().toISOString(), visibility });
     });
     return json({ id: noteId }, 201);
+  });
+
+  // Additive: a manager shows a note to the customer or hides it (P2); the share page follows.
+  router.on('POST', '/api/jobs/:id/notes/:noteId/visibility', async (ctx) => {
+    const actor = await ctx.actor();
+    requireManager(actor);
+    const visibility = requiredString(await ctx.body(), 'visibility', 20);
+    if (visibility !== 'internal' && visibility !== 'customer') throw new BadRequestError('visibility must be internal or customer');
+    const facts = await jobs.change(ctx.params.id!, actor, (doc) => setNoteVisibility(doc, ctx.params.noteId!, visibility));
+    return json({ id: ctx.params.noteId, visibility: facts.notes.find((n) => n.id === ctx.params.noteId)?.visibility });
   });
 
   router.on('POST', '/api/jobs/:id/share-links', async (ctx) => {

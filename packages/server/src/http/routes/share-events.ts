@@ -6,6 +6,7 @@
 import type { PublicJobView } from '@pitboard/job-model';
 import type { ShareFeed } from '../../jobs/share-feed.js';
 import type { JobService } from '../../jobs/job-service.js';
+import { NotFoundError } from '../../errors.js';
 import { json, type Router } from '../router.js';
 
 const HEARTBEAT_MS = 25_000;
@@ -15,6 +16,19 @@ export function shareEventsRoute(router: Router, jobs: JobService, feed: ShareFe
     await jobs.revokeShareLink(await ctx.actor(), ctx.params.id!, ctx.params.linkId!);
     feed.recheck(ctx.params.id!); // open share pages of that link learn it at once
     return json({ ok: true });
+  });
+
+  // One link per job (additive): the current link to copy again, and a new one that replaces it.
+  router.on('GET', '/api/jobs/:id/share-link', async (ctx) => {
+    const link = await jobs.currentShareLink(await ctx.actor(), ctx.params.id!);
+    if (!link) throw new NotFoundError('this job has no active link');
+    return json(link);
+  });
+
+  router.on('PUT', '/api/jobs/:id/share-link', async (ctx) => {
+    const link = await jobs.replaceShareLink(await ctx.actor(), ctx.params.id!);
+    feed.recheck(ctx.params.id!); // pages open on the old link are told it is off
+    return json(link, 201);
   });
 
   router.on('GET', '/api/share/:token/events', async (ctx) => {

@@ -9,18 +9,21 @@ export const load: PageServerLoad = async ({ locals, params }) => {
   const user = requireRole(locals.user, 'manager');
   const core = pitboard();
   try {
-    const [job, mechanics, managers, links] = await Promise.all([
+    const [job, mechanics, managers, links, link] = await Promise.all([
       core.jobs.view(user, params.id),
       core.storage.listUsers('mechanic'),
       core.storage.listUsers('manager'),
-      core.storage.listShareLinks(params.id)
+      core.storage.listShareLinks(params.id),
+      core.jobs.currentShareLink(user, params.id)
     ]);
     if (!('id' in job)) error(404, 'No such job');
     return {
       job,
       mechanics: mechanics.map((m) => ({ id: m.id, name: m.name })),
       staff: Object.fromEntries([...mechanics, ...managers].map((u) => [u.id, u.name])) as Record<string, string>,
-      // The token is only shown when a link is created: list metadata only.
+      // The job's one link, to copy again (docs/api.md, "Share links"); other active links
+      // (made through the API) are listed by date only, to be switched off.
+      link: link && { id: link.id, createdAt: link.createdAt, expiresAt: link.expiresAt, url: link.url },
       links: links
         .filter((l) => !l.revokedAt && !(l.expiresAt && Date.parse(l.expiresAt) <= Date.now()))
         .map((l) => ({ id: l.id, createdAt: l.createdAt, expiresAt: l.expiresAt }))
