@@ -28,7 +28,9 @@ describe.skipIf(!!skip)(`scale: Redis outage under two instances${skip ? ` (skip
   const health = async (s: ChildServer) => api(s.url).get('/healthz');
   const relayGauge = async (s: ChildServer) => /^pitboard_redis_relay_up (\d)$/m.exec((await api(s.url).get('/metrics')).body)?.[1];
 
-  it('degraded while Redis is down; open documents and inboxes catch up when it returns, without reconnecting', async () => {
+  it('degraded while Redis is down; open documents and inboxes catch up when it returns, without reconnecting', { timeout: 120_000 }, async () => {
+    const t0 = Date.now();
+    const mark = (what: string) => console.log(`${what}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     redis = await startOwnRedis();
     const db = await testDatabase();
     const storage = await openTestStorage(db);
@@ -45,6 +47,7 @@ describe.skipIf(!!skip)(`scale: Redis outage under two instances${skip ? ` (skip
     const newJob = async () => (await api(a.url, boss.token).post('/api/jobs', { bike: 'Outage', customer: { name: 'C' }, items: ['A', 'B'], mechanicId: theo.user.id })).body.id as string;
     const job1 = await newJob();
     const job2 = await newJob();
+    const job3 = await newJob();
 
     for (const s of [a, b]) await waitFor(async () => (await health(s)).status === 200, 20_000, 'both instances healthy');
     expect((await health(a)).body).toMatchObject({ ok: true, status: 'ok', checks: { relay: { ok: true } } });
@@ -55,8 +58,12 @@ describe.skipIf(!!skip)(`scale: Redis outage under two instances${skip ? ` (skip
     const bossUser = { id: boss.user.id, role: 'manager' as const, email: 'boss@t.dev', token: boss.token };
     const inboxA = await openInbox(a.wsUrl, bossUser);
     const inboxB = await openInbox(b.wsUrl, bossUser);
-    clients.push(onA, onB, inboxA, inboxB);
+    // job3 is open on A only: what B writes to it during the outage reaches A from storage alone.
+    const job3OnA = await connect(a.wsUrl, `job:${job3}`, theo.token);
+    clients.push(onA, onB, inboxA, inboxB, job3OnA);
+    const loadedOnB = async () => /^pitboard_loaded_documents (\d+)$/m.exec((await api(b.url).get('/metrics')).body)?.[1];
 
+    mark('cluster up');
     await redis.stop();
     for (const s of [a, b]) {
       await waitFor(async () => (await health(s)).status === 503, 20_000, 'a degraded /healthz');
@@ -67,6 +74,7 @@ describe.skipIf(!!skip)(`scale: Redis outage under two instances${skip ? ` (skip
       expect(await relayGauge(s)).toBe('0');
     }
 
+    mark('both degraded');
     // Both sides keep serving alone: edits on an open document, a document opened now, an API write.
     setItemDone(onA.doc, readJob(onA.doc).items[0]!.id, true, theo.user.id, new Date().toISOString());
     onB.doc.getMap('job').set('description', 'written on B during the outage');
@@ -75,17 +83,24 @@ describe.skipIf(!!skip)(`scale: Redis outage under two instances${skip ? ` (skip
     clients.push(job2OnA, job2OnB);
     setItemDone(job2OnA.doc, readJob(job2OnA.doc).items[1]!.id, true, theo.user.id, new Date().toISOString());
     expect((await api(b.url, boss.token).post(`/api/jobs/${job2}/notes`, { text: 'API note on B during the outage' })).status).toBe(201);
+    const loadedBefore = await loadedOnB();
+    expect((await api(b.url, boss.token).post(`/api/jobs/${job3}/notes`, { text: 'written on B, closed on B' })).status).toBe(201);
+    await waitFor(async () => (await loadedOnB()) === loadedBefore, 20_000, 'job3 closed again on B');
     for (const c of [onA, onB, job2OnA]) await c.settled();
     expect(inboxA.messages.some((m) => m.type === 'resync')).toBe(false);
 
+    mark('outage edits done');
     await redis.start();
     for (const s of [a, b]) await waitFor(async () => (await health(s)).status === 200, 30_000, 'healthy again');
+    mark('both healthy again');
     expect(await relayGauge(b)).toBe('1');
 
     await waitFor(() => readJob(onA.doc).description === 'written on B during the outage', 20_000, 'B’s outage edit on A');
     await waitFor(() => readJob(onB.doc).items[0]!.done, 20_000, 'A’s outage edit on B');
     await waitFor(() => readJob(job2OnB.doc).items[1]!.done, 20_000, 'A’s edit of a document opened during the outage, on B');
     await waitFor(() => readJob(job2OnA.doc).notes.some((n) => n.text === 'API note on B during the outage'), 20_000, 'B’s API write on A');
+    await waitFor(() => readJob(job3OnA.doc).notes.some((n) => n.text === 'written on B, closed on B'), 20_000, 'B’s write to a document it closed, on A');
+    mark('converged');
     // The relay itself works again for documents opened during the outage, both ways.
     setItemDone(job2OnA.doc, readJob(job2OnA.doc).items[0]!.id, true, theo.user.id, new Date().toISOString());
     await waitFor(() => readJob(job2OnB.doc).items[0]!.done, 20_000, 'a live edit A → B after recovery');
