@@ -24,6 +24,7 @@ export class DocumentRelay extends RedisExtension {
   relayUp: () => boolean = () => true;
   /** Documents opened while the relay was down: not subscribed yet. */
   private readonly unsubscribed = new Set<string>();
+  private destroyed = false;
 
   override async afterLoadDocument(payload: afterLoadDocumentPayload): Promise<void> {
     if (this.relayUp()) return super.afterLoadDocument(payload);
@@ -32,7 +33,13 @@ export class DocumentRelay extends RedisExtension {
 
   override async afterUnloadDocument(payload: afterUnloadDocumentPayload): Promise<void> {
     this.unsubscribed.delete(payload.documentName);
-    return super.afterUnloadDocument(payload);
+    // Documents still unloading after a shutdown closed the connections have nothing to leave.
+    if (!this.destroyed) return super.afterUnloadDocument(payload);
+  }
+
+  override async onDestroy(): Promise<void> {
+    this.destroyed = true;
+    return super.onDestroy();
   }
 
   override async onStoreDocument(payload: onStoreDocumentPayload): Promise<void> {
