@@ -7,7 +7,7 @@
  * locks, `<prefix>:bus` for the bus): pub/sub channels ignore Redis' database number, so the
  * prefix is what keeps two deployments on one Redis apart (docs/security.md, section 8).
  */
-import { OutgoingMessage, type afterLoadDocumentPayload, type afterUnloadDocumentPayload, type Document, type onStoreDocumentPayload } from '@hocuspocus/server';
+import { OutgoingMessage, type afterLoadDocumentPayload, type afterUnloadDocumentPayload, type Document, type onChangePayload, type onStoreDocumentPayload } from '@hocuspocus/server';
 import { Redis as RedisExtension } from '@hocuspocus/extension-redis';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
@@ -40,6 +40,11 @@ export class DocumentRelay extends RedisExtension {
   override async onDestroy(): Promise<void> {
     this.destroyed = true;
     return super.onDestroy();
+  }
+
+  /** While down, announcing a change would only queue in the client; the resync covers it. */
+  override async onChange(payload: onChangePayload): Promise<void> {
+    if (this.relayUp()) return super.onChange(payload);
   }
 
   override async onStoreDocument(payload: onStoreDocumentPayload): Promise<void> {
