@@ -4,6 +4,7 @@
  * `vite dev` plugin and the tests all build it here.
  */
 import { Hocuspocus } from '@hocuspocus/server';
+import { publicView } from '@pitboard/job-model';
 import { AuthService } from './auth/auth-service.js';
 import type { Config } from './config.js';
 import { seedDemo } from './demo.js';
@@ -85,6 +86,12 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
   metrics.gauge('pitboard_loaded_documents', 'Documents in memory', () => hocuspocus.getDocumentsCount());
   metrics.gauge('pitboard_redis_errors_total', 'Redis errors seen by this instance', () => ('errors' in bus ? (bus.errors as number) : 0));
   const relay = documentRelay && bus instanceof RedisBus ? watchRelay({ documentRelay, bus, hocuspocus, storage, inbox, metrics, log }) : null;
+  relay?.onRecovered(() =>
+    shareFeed.refreshLocal(async (jobId) => {
+      const row = await storage.getJob(jobId);
+      return row && publicView(await jobs.facts(jobId), row.updatedAt);
+    })
+  );
   let ready = false;
   const api = createApi({
     config,
@@ -134,7 +141,7 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
 /**
  * With Redis: watch the relay's connections; when they come back after an outage, catch up
  * what this instance missed — open documents from the other instances and from storage, and
- * every local inbox asks again for its rows and notifications.
+ * every local inbox asks again for its rows and notifications (share pages: see the caller).
  */
 function watchRelay(deps: { documentRelay: DocumentRelay; bus: RedisBus; hocuspocus: Hocuspocus; storage: Storage; inbox: Inbox; metrics: Metrics; log: Logger }): RelayMonitor {
   const { documentRelay, bus, hocuspocus, metrics } = deps;

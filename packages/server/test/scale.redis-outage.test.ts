@@ -4,7 +4,8 @@
  * one). While the relay is down each instance says so on /healthz (503, JSON reason) and in
  * /metrics; when Redis returns, the documents open on both converge — edits made on either side
  * during the outage, on documents open before and opened during it — without any client
- * reconnecting, and every inbox is told to ask again for what it missed.
+ * reconnecting, every inbox is told to ask again for what it missed, and a share page gets the
+ * view it missed.
  */
 import { readJob, setItemDone } from '@pitboard/job-model';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -17,9 +18,11 @@ const skip = !process.env.TEST_DATABASE_URL ? 'needs TEST_DATABASE_URL (npm run 
 describe.skipIf(!!skip)(`scale: Redis outage under two instances${skip ? ` (skipped: ${skip})` : ''}`, () => {
   const servers: ChildServer[] = [];
   const clients: Client[] = [];
+  const stops: (() => void)[] = [];
   let redis: OwnRedis | null = null;
   afterEach(async () => {
     for (const c of clients.splice(0)) c.close();
+    for (const stop of stops.splice(0)) stop();
     for (const s of servers.splice(0)) await s.kill('SIGKILL');
     await redis?.stop();
     redis = null;
@@ -44,10 +47,11 @@ describe.skipIf(!!skip)(`scale: Redis outage under two instances${skip ? ` (skip
     const login = async (email: string) => (await api(a.url).post('/api/auth/login', { email, password: 'correct horse' })).body;
     const boss = await login('boss@t.dev');
     const theo = await login('theo@t.dev');
-    const newJob = async () => (await api(a.url, boss.token).post('/api/jobs', { bike: 'Outage', customer: { name: 'C' }, items: ['A', 'B'], mechanicId: theo.user.id })).body.id as string;
+    const create = async () => (await api(a.url, boss.token).post('/api/jobs', { bike: 'Outage', customer: { name: 'C' }, items: ['A', 'B'], mechanicId: theo.user.id })).body;
+    const newJob = async () => (await create()).id as string;
     const job1 = await newJob();
     const job2 = await newJob();
-    const job3 = await newJob();
+    const { id: job3, shareUrl } = await create();
 
     for (const s of [a, b]) await waitFor(async () => (await health(s)).status === 200, 20_000, 'both instances healthy');
     expect((await health(a)).body).toMatchObject({ ok: true, status: 'ok', checks: { relay: { ok: true } } });
@@ -61,6 +65,10 @@ describe.skipIf(!!skip)(`scale: Redis outage under two instances${skip ? ` (skip
     // job3 is open on A only: what B writes to it during the outage reaches A from storage alone.
     const job3OnA = await connect(a.wsUrl, `job:${job3}`, theo.token);
     clients.push(onA, onB, inboxA, inboxB, job3OnA);
+    // A customer follows job3 on its share page, served by B (which does not hold the document).
+    const sharePage = watchShare(`${b.url}/api/share/${shareUrl.split('/p/')[1]}/events`);
+    stops.push(sharePage.stop);
+    await waitFor(() => sharePage.text().includes('event: view'), 20_000, 'the share page’s first view');
     const loadedOnB = async () => /^pitboard_loaded_documents (\d+)$/m.exec((await api(b.url).get('/metrics')).body)?.[1];
 
     mark('cluster up');
@@ -84,7 +92,7 @@ describe.skipIf(!!skip)(`scale: Redis outage under two instances${skip ? ` (skip
     setItemDone(job2OnA.doc, readJob(job2OnA.doc).items[1]!.id, true, theo.user.id, new Date().toISOString());
     expect((await api(b.url, boss.token).post(`/api/jobs/${job2}/notes`, { text: 'API note on B during the outage' })).status).toBe(201);
     const loadedBefore = await loadedOnB();
-    expect((await api(b.url, boss.token).post(`/api/jobs/${job3}/notes`, { text: 'written on B, closed on B' })).status).toBe(201);
+    expect((await api(b.url, boss.token).post(`/api/jobs/${job3}/notes`, { text: 'written on B, closed on B', visibility: 'customer' })).status).toBe(201);
     await waitFor(async () => (await loadedOnB()) === loadedBefore, 20_000, 'job3 closed again on B');
     for (const c of [onA, onB, job2OnA]) await c.settled();
     expect(inboxA.messages.some((m) => m.type === 'resync')).toBe(false);
@@ -100,6 +108,8 @@ describe.skipIf(!!skip)(`scale: Redis outage under two instances${skip ? ` (skip
     await waitFor(() => readJob(job2OnB.doc).items[1]!.done, 20_000, 'A’s edit of a document opened during the outage, on B');
     await waitFor(() => readJob(job2OnA.doc).notes.some((n) => n.text === 'API note on B during the outage'), 20_000, 'B’s API write on A');
     await waitFor(() => readJob(job3OnA.doc).notes.some((n) => n.text === 'written on B, closed on B'), 20_000, 'B’s write to a document it closed, on A');
+    // B published that view while cut off from Redis (its bus): the page gets it on recovery.
+    await waitFor(() => sharePage.text().includes('written on B, closed on B'), 20_000, 'the share page’s view after recovery');
     mark('converged');
     // The relay itself works again for documents opened during the outage, both ways.
     setItemDone(job2OnA.doc, readJob(job2OnA.doc).items[0]!.id, true, theo.user.id, new Date().toISOString());
@@ -115,3 +125,19 @@ describe.skipIf(!!skip)(`scale: Redis outage under two instances${skip ? ` (skip
     }
   });
 });
+
+/** A share page's event stream, as text. */
+function watchShare(url: string) {
+  const abort = new AbortController();
+  let text = '';
+  void (async () => {
+    const res = await fetch(url, { signal: abort.signal });
+    const reader = res.body!.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+  })().catch(() => undefined);
+  return { text: () => text, stop: () => abort.abort() };
+}
