@@ -90,9 +90,9 @@ export class RelayMonitor {
       await Promise.all(this.clients.map((c) => c.ping()));
       for (const step of this.recoveries) await step();
     } catch (error) {
-      this.log.warn('redis relay recovery failed; will retry on the next reconnection', { error });
+      this.log.warn('redis relay recovery failed; trying again in 1 s', { error });
       if (generation === this.generation) {
-        // Still connected but the catch-up failed: try again shortly rather than report up.
+        // Still connected but the catch-up failed (storage?): try again rather than report up.
         setTimeout(() => generation === this.generation && this.allReady() && void this.recover(), 1000).unref();
       }
       return;
