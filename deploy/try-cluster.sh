@@ -7,6 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export DATABASE_URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/pitboard_cluster}
 export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
+export REDIS_PREFIX=${REDIS_PREFIX:-pitboard-cluster}   # its own keys and channels on a shared Redis
 export PUBLIC_URL=http://127.0.0.1:8080 NODE_ENV=production LOG_LEVEL=warn
 
 start() { # port

@@ -10,6 +10,8 @@ export interface Config {
   publicUrl: string;
   databaseUrl: string | null;
   redisUrl: string | null;
+  /** Start of every Redis key and channel, so deployments sharing one Redis stay apart. */
+  redisPrefix: string;
   demo: boolean;
   production: boolean;
   /** Login attempts allowed per window, per account and per address. */
@@ -38,6 +40,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     publicUrl: (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, ''),
     databaseUrl: env.DATABASE_URL || null,
     redisUrl: env.REDIS_URL || null,
+    redisPrefix: redisPrefixSetting(env.REDIS_PREFIX),
     demo: env.PITBOARD_DEMO === undefined ? !production : env.PITBOARD_DEMO === '1' || env.PITBOARD_DEMO === 'true',
     production,
     loginLimit: {
@@ -63,4 +66,13 @@ function intSetting(value: string | undefined, fallback: number, name: string): 
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${value}"`);
   return n;
+}
+
+/** Letters, digits and `._-`, so it can neither hide a pattern character nor fake a separator. */
+function redisPrefixSetting(value: string | undefined): string {
+  if (value === undefined || value === '') return 'pitboard';
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(value)) {
+    throw new Error(`REDIS_PREFIX must be 1 to 64 letters, digits, dots, dashes or underscores, got "${value}"`);
+  }
+  return value;
 }

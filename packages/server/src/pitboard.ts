@@ -4,6 +4,7 @@
  * `vite dev` plugin and the tests all build it here.
  */
 import { Hocuspocus } from '@hocuspocus/server';
+import { publicView } from '@pitboard/job-model';
 import { AuthService } from './auth/auth-service.js';
 import type { Config } from './config.js';
 import { seedDemo } from './demo.js';
@@ -12,7 +13,10 @@ import type { Router } from './http/router.js';
 import { JobService } from './jobs/job-service.js';
 import { createLogger, type Logger } from './log.js';
 import { Metrics } from './metrics.js';
-import { openBus, redisExtension } from './scale/redis.js';
+import { RedisBus } from './scale/bus.js';
+import { catchUpFromStorage } from './scale/catch-up.js';
+import { openBus, redisExtension, type DocumentRelay } from './scale/redis.js';
+import { RelayMonitor } from './scale/relay.js';
 import { Inbox } from './notifications/inbox.js';
 import { ShareFeed } from './jobs/share-feed.js';
 import { Notifier } from './notifications/notifier.js';
@@ -49,6 +53,7 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
   const admission = new Admission(storage, metrics);
   const projector = new Projector(storage, log);
   const bus = await openBus(config, log);
+  const documentRelay = config.redisUrl ? redisExtension(config.redisUrl, config.redisPrefix) : null;
   const limits = new MessageLimits(config.messageRate);
   const inbox = new Inbox(storage, bus, log, {
     maxBufferedBytes: config.inboxMaxBufferedBytes,
@@ -63,7 +68,7 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
     quiet: true,
     extensions: [
       // Several instances share documents through Redis (priority 1000: it runs first).
-      ...(config.redisUrl ? [redisExtension(config.redisUrl)] : []),
+      ...(documentRelay ? [documentRelay] : []),
       limits,
       new Authentication(auth, storage),
       new Gatekeeper(admission),
@@ -80,6 +85,13 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
   metrics.gauge('pitboard_open_connections_by_role', 'Signed-in clients (inbox connections) by role', () => connectionsByRole(hocuspocus), 'role');
   metrics.gauge('pitboard_loaded_documents', 'Documents in memory', () => hocuspocus.getDocumentsCount());
   metrics.gauge('pitboard_redis_errors_total', 'Redis errors seen by this instance', () => ('errors' in bus ? (bus.errors as number) : 0));
+  const relay = documentRelay && bus instanceof RedisBus ? watchRelay({ documentRelay, bus, hocuspocus, storage, inbox, metrics, log }) : null;
+  relay?.onRecovered(() =>
+    shareFeed.refreshLocal(async (jobId) => {
+      const row = await storage.getJob(jobId);
+      return row && publicView(await jobs.facts(jobId), row.updatedAt);
+    })
+  );
   let ready = false;
   const api = createApi({
     config,
@@ -91,7 +103,8 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
     metrics,
     log,
     liveConnections: () => hocuspocus.getConnectionsCount(),
-    ready: () => ready
+    ready: () => ready,
+    checks: relay ? { relay: () => relay.check() } : {}
   });
   await recoverUnprojectedChanges(storage, jobs, projector, log);
   const demoLogins = config.demo ? await seedDemo({ storage, jobs }) : [];
@@ -117,10 +130,29 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
       await projector.idle();
       await storeAllDocuments(hocuspocus);
       await projector.idle();
+      relay?.stop();
+      await documentRelay?.onDestroy();
       await bus.close();
       await storage.close();
     }
   };
+}
+
+/**
+ * With Redis: watch the relay's connections; when they come back after an outage, catch up
+ * what this instance missed — open documents from the other instances and from storage, and
+ * every local inbox asks again for its rows and notifications (share pages: see the caller).
+ */
+function watchRelay(deps: { documentRelay: DocumentRelay; bus: RedisBus; hocuspocus: Hocuspocus; storage: Storage; inbox: Inbox; metrics: Metrics; log: Logger }): RelayMonitor {
+  const { documentRelay, bus, hocuspocus, metrics } = deps;
+  const relay = new RelayMonitor([...documentRelay.clients, ...bus.clients], deps.log);
+  documentRelay.relayUp = () => relay.connected;
+  relay.onRecovered(() => documentRelay.resync(hocuspocus.documents, (name) => name.startsWith('job:')));
+  relay.onRecovered(async () => void (await catchUpFromStorage(hocuspocus, deps.storage, deps.log)));
+  relay.onRecovered(async () => void deps.inbox.broadcastResync());
+  metrics.gauge('pitboard_redis_relay_up', 'Whether this instance hears the others through Redis (1) or not (0: degraded)', () => (relay.up ? 1 : 0));
+  metrics.counter('pitboard_redis_relay_recoveries_total', 'Times the relay came back after an outage and caught up', () => relay.recovered);
+  return relay;
 }
 
 function connectionsByRole(hocuspocus: Hocuspocus): Record<string, number> {

@@ -7,7 +7,8 @@ import type { Metrics } from '../metrics.js';
 import type { Inbox } from '../notifications/inbox.js';
 import type { ShareFeed } from '../jobs/share-feed.js';
 import type { Storage } from '../storage/index.js';
-import { json, Router } from './router.js';
+import { healthResponse, type HealthCheck } from './health.js';
+import { Router } from './router.js';
 import { authRoutes } from './routes/auth.js';
 import { jobRoutes } from './routes/jobs.js';
 import { notificationRoutes } from './routes/notifications.js';
@@ -25,6 +26,8 @@ export interface ApiDeps {
   log: Logger;
   liveConnections(): number;
   ready(): boolean;
+  /** Named readiness checks for `/healthz` (e.g. `relay` with several instances). */
+  checks?: Record<string, HealthCheck>;
 }
 
 export function createApi(deps: ApiDeps): Router {
@@ -35,7 +38,7 @@ export function createApi(deps: ApiDeps): Router {
     allowedOrigins: [new URL(config.publicUrl).origin],
     log: deps.log
   });
-  router.on('GET', '/healthz', async () => (deps.ready() ? json({ ok: true }) : json({ error: 'starting or stopping' }, 503)));
+  router.on('GET', '/healthz', () => healthResponse(deps.ready(), deps.checks ?? {}));
   authRoutes(router, {
     auth: deps.auth,
     storage: deps.storage,

@@ -39,6 +39,18 @@ export class ShareFeed {
     this.bus.publish({ t: 'share', jobId, view: null });
   }
 
+  /**
+   * The relay between instances was down (scale/relay.ts): views published meanwhile never
+   * reached this instance. Each job watched here gets its current view, to its local viewers
+   * only (each re-checks its link first, as for any view).
+   */
+  async refreshLocal(currentView: (jobId: string) => Promise<PublicJobView | null>): Promise<void> {
+    for (const jobId of [...this.viewers.keys()]) {
+      const view = await currentView(jobId);
+      if (view) this.deliver(jobId, view);
+    }
+  }
+
   private deliver(jobId: string, view: PublicJobView | null) {
     for (const viewer of this.viewers.get(jobId) ?? []) viewer(view);
   }

@@ -98,6 +98,21 @@ export class Inbox implements Extension {
     this.publish({ t: 'job', row, previousAssigneeId: previous?.assigneeId ?? null });
   }
 
+  /**
+   * The relay between instances was down (scale/relay.ts): job rows and notifications sent
+   * meanwhile from other instances never reached this one's inboxes. Every open inbox here is
+   * told to ask again from its last seq (`{type:'sync', after}`); what it missed is stored.
+   */
+  broadcastResync(): number {
+    const payload = JSON.stringify({ type: 'resync' });
+    let sent = 0;
+    for (const [name, document] of this.instance?.documents ?? []) {
+      if (!name.startsWith('inbox:')) continue;
+      for (const connection of document.getConnections()) if (this.sendTo(connection, payload, name.slice('inbox:'.length))) sent += 1;
+    }
+    return sent;
+  }
+
   private publish(message: InboxBusMessage) {
     this.bus.publish(message);
   }

@@ -32,7 +32,8 @@ export class RedisBus implements Bus {
   private readonly channel: string;
   errors = 0;
 
-  constructor(url: string, private readonly log: Logger, prefix = 'pitboard') {
+  /** `prefix` is REDIS_PREFIX: the channel is `<prefix>:bus`. */
+  constructor(url: string, private readonly log: Logger, prefix: string) {
     this.channel = `${prefix}:bus`;
     this.pub = new Redis(url, { maxRetriesPerRequest: 3 });
     this.sub = new Redis(url, { maxRetriesPerRequest: 3 });
@@ -66,6 +67,11 @@ export class RedisBus implements Bus {
 
   subscribe(handler: BusHandler): void {
     this.handlers.push(handler);
+  }
+
+  /** Its Redis connections, for the relay's health (relay.ts). */
+  get clients(): Redis[] {
+    return [this.pub, this.sub];
   }
 
   async close(): Promise<void> {

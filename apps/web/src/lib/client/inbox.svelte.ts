@@ -34,7 +34,8 @@ type Message =
   | { type: 'notification'; notification: Notification; unread: number }
   | { type: 'changed'; notifications: Notification[]; unread: number }
   | { type: 'backlog'; notifications: Notification[]; unread: number; more: boolean }
-  | { type: 'job'; job: JobRowSummary };
+  | { type: 'job'; job: JobRowSummary }
+  | { type: 'resync' };
 
 export class Inbox {
   notifications = $state<Notification[]>([]);
@@ -109,6 +110,11 @@ export class Inbox {
   }
 
   private receive(message: Message) {
+    // The server's instance missed messages (its Redis relay was down): ask again from our cursor.
+    if (message.type === 'resync') {
+      this.provider?.sendStateless(JSON.stringify({ type: 'sync', after: this.cursor }));
+      return;
+    }
     if (message.type === 'job') {
       for (const l of this.jobListeners) l(message.job);
       return;
