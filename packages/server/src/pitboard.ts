@@ -23,6 +23,8 @@ import { Gatekeeper } from './sync/extension-gatekeeper.js';
 import { MessageLimits } from './sync/extension-limits.js';
 import { persistence } from './sync/extension-persistence.js';
 import { Projector } from './sync/extension-projector.js';
+import { SessionGuard } from './sync/session-guard.js';
+import { sha256Hex } from './auth/tokens.js';
 
 export interface Pitboard {
   config: Config;
@@ -45,10 +47,15 @@ export interface Pitboard {
 export async function createPitboard(config: Config, log: Logger = createLogger(config.logLevel)): Promise<Pitboard> {
   const storage = await openStorage({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const metrics = new Metrics();
-  const auth = new AuthService(storage, config);
+  const bus = await openBus(config, log);
+  // Every session that ends is announced to every instance, which closes its connections.
+  const guard = new SessionGuard(storage, () => auth.sessions, bus, log, config.session.recheckMs);
+  const auth = new AuthService(storage, config, {
+    onSessionsEnded: (ended) => guard.announce(ended),
+    redisPrefix: deploymentPrefix(config)
+  });
   const admission = new Admission(storage, metrics);
   const projector = new Projector(storage, log);
-  const bus = await openBus(config, log);
   const limits = new MessageLimits(config.messageRate);
   const inbox = new Inbox(storage, bus, log, {
     maxBufferedBytes: config.inboxMaxBufferedBytes,
@@ -65,6 +72,7 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
       // Several instances share documents through Redis (priority 1000: it runs first).
       ...(config.redisUrl ? [redisExtension(config.redisUrl)] : []),
       limits,
+      guard,
       new Authentication(auth, storage),
       new Gatekeeper(admission),
       persistence(storage),
@@ -114,13 +122,24 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
     async close() {
       ready = false;
       clearInterval(pruner);
+      guard.stop();
       await projector.idle();
       await storeAllDocuments(hocuspocus);
       await projector.idle();
       await bus.close();
+      await auth.close();
       await storage.close();
     }
   };
+}
+
+/**
+ * Names this deployment's keys in a Redis that others may share: instances of one deployment
+ * use one database, so its name (PostgreSQL) or folder (SQLite) tells deployments apart.
+ */
+function deploymentPrefix(config: Config): string {
+  const database = config.databaseUrl ? new URL(config.databaseUrl).pathname : config.dataDir;
+  return `pitboard:${sha256Hex(database).slice(0, 12)}`;
 }
 
 function connectionsByRole(hocuspocus: Hocuspocus): Record<string, number> {
