@@ -31,6 +31,11 @@ export class SessionEndedError extends PitboardError {
 
 type BusMessage = { t: 'sessions-ended' } & SessionsEnded;
 
+/** The Bus message announcing ended sessions (also sent by the CLI, through Redis). */
+export function sessionsEndedMessage(ended: SessionsEnded): BusMessage {
+  return { t: 'sessions-ended', ...ended };
+}
+
 /** How long an ended session or user is remembered for the per-message check (the re-check covers the rest). */
 const REMEMBER_MS = 10 * 60_000;
 
@@ -59,7 +64,7 @@ export class SessionGuard implements Extension {
 
   /** Tells every instance (this one included) that these sessions ended. */
   announce(ended: SessionsEnded): void {
-    this.bus.publish({ t: 'sessions-ended', ...ended } satisfies BusMessage);
+    this.bus.publish(sessionsEndedMessage(ended));
   }
 
   async onConfigure({ instance }: onConfigurePayload): Promise<void> {
