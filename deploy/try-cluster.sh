@@ -7,6 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export DATABASE_URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/pitboard_cluster}
 export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
+# nginx on this machine is the only proxy whose X-Forwarded-For the instances believe.
+export TRUST_PROXY=${TRUST_PROXY:-127.0.0.1}
 export PUBLIC_URL=http://127.0.0.1:8080 NODE_ENV=production LOG_LEVEL=warn
 
 start() { # port
