@@ -121,3 +121,21 @@ describe.runIf(!!process.env.REDIS_URL)('security: with REDIS_URL, instances sha
     expect((await login(b, email, PASSWORD, from(someAddress()))).status).toBe(200);
   });
 });
+
+describe('clientAddress: TRUST_PROXY and the walk from the right', () => {
+  it('believes X-Forwarded-For only from trusted proxies, and only up to the first untrusted hop', async () => {
+    const { addressFrom, parseTrustProxy } = await import('../../src/http/client-address.js');
+    const none = parseTrustProxy(undefined);
+    const local = parseTrustProxy('127.0.0.1, 10.0.0.0/8 ::1');
+    expect(addressFrom('203.0.113.1', '198.51.100.1', none)).toBe('203.0.113.1');
+    expect(addressFrom('::ffff:127.0.0.1', '198.51.100.1', none)).toBe('127.0.0.1');
+    expect(addressFrom('::ffff:127.0.0.1', '198.51.100.1', local)).toBe('198.51.100.1');
+    expect(addressFrom('127.0.0.1', 'forged, 198.51.100.1, 10.1.2.3', local)).toBe('198.51.100.1');
+    expect(addressFrom('127.0.0.1', '10.1.2.3, 10.4.5.6', local)).toBe('10.1.2.3');
+    expect(addressFrom('127.0.0.1', 'not-an-address', local)).toBe('127.0.0.1');
+    expect(addressFrom('::1', '2001:db8::7', local)).toBe('2001:db8::7');
+    expect(addressFrom('203.0.113.9', '198.51.100.1', local)).toBe('203.0.113.9');
+    expect(() => parseTrustProxy('nginx')).toThrow(/TRUST_PROXY: "nginx"/);
+    expect(() => parseTrustProxy('10.0.0.0/33')).toThrow(/bad prefix length/);
+  });
+});

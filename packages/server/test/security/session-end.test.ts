@@ -135,7 +135,7 @@ describe('security: a session that ends, ends on every open connection', () => {
     const again = await api(u.url).post('/api/auth/login', { email: s.victim.email, password: 'correct horse' });
     expect(again.body.user.role).toBe('mechanic');
     await expect(connect(u.wsUrl, `job:${s.jobId}`, again.body.token)).rejects.toThrow(/not assigned to you/);
-  });
+  }, 90_000);
 
   it('removal with the CLI closes them; the account is gone', async () => {
     const db = await testDatabase();
@@ -147,7 +147,7 @@ describe('security: a session that ends, ends on every open connection', () => {
     expect(r.status).toBe(0);
     await expectEnded(s, /^session ended: /);
     expect((await api(u.url).post('/api/auth/login', { email: s.victim.email, password: 'correct horse' })).status).toBe(401);
-  });
+  }, 90_000);
 
   it('expiry closes them while they are open', async () => {
     const u = await startTestServer({
@@ -195,5 +195,5 @@ describe.runIf(services)('security: session ends across instances (PostgreSQL + 
     const r = cli({ ...db, env: { ...db.env, REDIS_URL: process.env.REDIS_URL! } }, 'user', 'set-role', '--email', s.victim.email, '--role', 'mechanic');
     expect(r.status).toBe(0);
     await expectEnded(s, /^session ended: role changed$/);
-  });
+  }, 90_000);
 });
