@@ -7,7 +7,9 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import { addNote, readJob } from '@pitboard/job-model';
+import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { updateFrame } from '../helpers/frames.js';
@@ -120,6 +122,33 @@ describe('security: a session that ends, ends on every open connection', () => {
     const s = await scene(t);
     await t.pitboard.auth.sessions.invalidate(s.victim.token.split('.')[0]!);
     await expectEnded(s, /^session ended: signed out$/);
+  });
+
+  it('a connection whose session ended while it was authenticating is closed before it reads anything', async () => {
+    const t = await startTestServer({ env: { SESSION_RECHECK_MS: '600000' } });
+    started.push(t);
+    const victim = await createUser(t.pitboard, 'manager');
+    const boss = await createUser(t.pitboard, 'manager');
+    const r = await api(t.url, boss.token).post('/api/jobs', { bike: 'Race', customer: { name: 'Ada' }, items: ['Chain'] });
+    // The announcement arrives while the session row is still there (another instance deleted it
+    // a moment ago): opening the document passes authentication, and must still get nothing.
+    const guard = t.pitboard.hocuspocus.configuration.extensions.find((e) => e.extensionName === 'pitboard-session-guard') as unknown as {
+      announce(ended: { sessionIds: string[]; reason: string }): void;
+    };
+    guard.announce({ sessionIds: [victim.token.split('.')[0]!], reason: 'signed out' });
+    const doc = new Y.Doc();
+    const closes: string[] = [];
+    const socket = new HocuspocusProviderWebsocket({ url: t.wsUrl, WebSocketPolyfill: WebSocket, maxAttempts: 1 });
+    const provider = new HocuspocusProvider({ websocketProvider: socket, name: `job:${r.body.id}`, document: doc, token: victim.token, onClose: ({ event }) => closes.push(event.reason) });
+    provider.attach();
+    try {
+      await waitFor(() => closes.length > 0, 10_000, 'the document to close');
+      expect(closes[0]).toBe('session ended: signed out');
+      expect(doc.getMap('job').get('bike')).toBeUndefined();
+    } finally {
+      provider.destroy();
+      socket.destroy();
+    }
   });
 
   it('demotion with the CLI (another process) closes them within the re-check interval', async () => {
