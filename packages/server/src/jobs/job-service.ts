@@ -52,6 +52,7 @@ export class JobService {
     const { user: customer, isNew } = await this.resolveCustomer(input.customer);
     const id = randomString(10);
     const createdAt = new Date().toISOString();
+    const link = this.newShareLink(actor, id, null);
     const job = await this.storage.createJob((number) => {
       const doc = new Y.Doc();
       try {
@@ -71,11 +72,10 @@ export class JobService {
       }
       const facts = readJob(doc);
       return { row: projectJob(facts, null, createdAt), documentName: jobDocumentName(id), update: Y.encodeStateAsUpdate(doc) };
-    }, isNew ? { newCustomer: customer } : {});
+    }, { ...(isNew ? { newCustomer: customer } : {}), shareLink: link.row });
     // The new job reaches the notification engine like any change (e.g. "assigned").
     await this.projector.projectFacts(await this.facts(id), true);
-    const link = await this.createShareLink(actor, id);
-    return { job, shareUrl: link.url, shareLinkId: link.id };
+    return { job, shareUrl: link.url, shareLinkId: link.row.id };
   }
 
   /** Applies `change` to the live job document as `actor`; durable when it resolves. */
@@ -157,8 +157,14 @@ export class JobService {
   async createShareLink(actor: Actor, jobId: string, expiresAt: string | null = null) {
     requireManager(actor);
     await this.requireJob(jobId);
+    const { row, token, url } = this.newShareLink(actor, jobId, expiresAt);
+    await this.storage.createShareLink(row);
+    return { id: row.id, token, url };
+  }
+
+  private newShareLink(actor: Actor, jobId: string, expiresAt: string | null): { row: ShareLinkRow; token: string; url: string } {
     const token = randomString(20);
-    const link: ShareLinkRow = {
+    const row: ShareLinkRow = {
       id: randomString(8),
       jobId,
       tokenHash: sha256Hex(token),
@@ -167,8 +173,7 @@ export class JobService {
       expiresAt,
       revokedAt: null
     };
-    await this.storage.createShareLink(link);
-    return { id: link.id, token, url: `${this.config.publicUrl}/p/${token}` };
+    return { row, token, url: `${this.config.publicUrl}/p/${token}` };
   }
 
   async revokeShareLink(actor: Actor, jobId: string, linkId: string): Promise<void> {

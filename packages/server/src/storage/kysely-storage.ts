@@ -241,7 +241,7 @@ export class KyselyStorage implements Storage {
 
   async createJob(
     build: (number: number) => { row: JobRow; documentName: string; update: Uint8Array },
-    options: { newCustomer?: UserRow } = {}
+    options: { newCustomer?: UserRow; shareLink?: ShareLinkRow } = {}
   ): Promise<JobRow> {
     return this.db.transaction().execute(async (trx) => {
       if (options.newCustomer) await this.createUser(options.newCustomer, trx);
@@ -253,6 +253,7 @@ export class KyselyStorage implements Storage {
       await trx.insertInto('jobs').values(fromJob(row)).execute();
       // The first state is the snapshot: nothing to fold, nothing to recover at the next start.
       await trx.insertInto('documents').values({ name: documentName, state: update, updated_at: row.createdAt }).execute();
+      if (options.shareLink) await this.createShareLink(options.shareLink, trx);
       return row;
     });
   }
@@ -288,8 +289,8 @@ export class KyselyStorage implements Storage {
     await (rows.length === 1 ? save(this.db) : this.db.transaction().execute(save));
   }
 
-  async createShareLink(l: ShareLinkRow): Promise<void> {
-    await this.db
+  async createShareLink(l: ShareLinkRow, db: Kysely<Database> = this.db): Promise<void> {
+    await db
       .insertInto('share_links')
       .values({
         id: l.id,

@@ -141,12 +141,12 @@ export interface Storage {
   // Jobs: the read model, plus job creation (row and first document update in one transaction).
   /**
    * Gives the next job number to `build`, then stores the row it returns and the document's
-   * first state (as its snapshot) atomically — with `newCustomer`, the job's new customer
-   * account too, so a job that fails leaves no account behind.
+   * first state (as its snapshot) atomically — with `newCustomer` and `shareLink`, the job's
+   * new customer account and first share link too, so a job that fails leaves nothing behind.
    */
   createJob(
     build: (number: number) => { row: JobRow; documentName: string; update: Uint8Array },
-    options?: { newCustomer?: UserRow }
+    options?: { newCustomer?: UserRow; shareLink?: ShareLinkRow }
   ): Promise<JobRow>;
   getJob(id: string): Promise<JobRow | null>;
   listJobs(filter?: JobFilter): Promise<JobRow[]>;
