@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 export DATABASE_URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/pitboard_cluster}
 export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
 export REDIS_PREFIX=${REDIS_PREFIX:-pitboard-cluster}   # its own keys and channels on a shared Redis
+# nginx on this machine is the only proxy whose X-Forwarded-For the instances believe.
+export TRUST_PROXY=${TRUST_PROXY:-127.0.0.1}
 export PUBLIC_URL=http://127.0.0.1:8080 NODE_ENV=production LOG_LEVEL=warn
 
 start() { # port

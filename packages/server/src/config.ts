@@ -2,6 +2,7 @@
  * Settings from the environment (`contract.md`, Running). Read once at start.
  */
 import path from 'node:path';
+import { parseTrustProxy, type TrustedProxies } from './http/client-address.js';
 
 export interface Config {
   port: number;
@@ -14,10 +15,18 @@ export interface Config {
   redisPrefix: string;
   demo: boolean;
   production: boolean;
-  /** Login attempts allowed per window, per account and per address. */
+  /** Proxies whose `X-Forwarded-For` is believed (`TRUST_PROXY`; default none). */
+  trustProxy: TrustedProxies;
+  /**
+   * Failed sign-ins per window: `perAccount` per (account, address) pair — and, beyond it, the
+   * account's attempts from anywhere are slowed down, never refused; `perAddress` per address.
+   */
   loginLimit: { perAccount: number; perAddress: number; windowMs: number };
-  /** Session lifetime (Lucia's guide: inactivity timeout, bumped at most once per interval). */
-  session: { inactivityMs: number; activityCheckMs: number; absoluteMs: number };
+  /**
+   * Session lifetime (Lucia's guide: inactivity timeout, bumped at most once per interval);
+   * open sync connections have their sessions re-checked every `recheckMs`.
+   */
+  session: { inactivityMs: number; activityCheckMs: number; absoluteMs: number; recheckMs: number };
   /** Largest WebSocket message or JSON body accepted. */
   maxMessageBytes: number;
   /** Sync messages per connection: sustained per second, and burst. */
@@ -43,12 +52,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     redisPrefix: redisPrefixSetting(env.REDIS_PREFIX),
     demo: env.PITBOARD_DEMO === undefined ? !production : env.PITBOARD_DEMO === '1' || env.PITBOARD_DEMO === 'true',
     production,
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
     loginLimit: {
       perAccount: intSetting(env.LOGIN_LIMIT_PER_ACCOUNT, 10, 'LOGIN_LIMIT_PER_ACCOUNT'),
       perAddress: intSetting(env.LOGIN_LIMIT_PER_ADDRESS, 50, 'LOGIN_LIMIT_PER_ADDRESS'),
       windowMs: 15 * 60_000
     },
-    session: { inactivityMs: 30 * 24 * hour, activityCheckMs: hour, absoluteMs: 180 * 24 * hour },
+    session: {
+      inactivityMs: 30 * 24 * hour,
+      activityCheckMs: hour,
+      absoluteMs: 180 * 24 * hour,
+      recheckMs: intSetting(env.SESSION_RECHECK_MS, 5000, 'SESSION_RECHECK_MS') || 5000
+    },
     maxMessageBytes: intSetting(env.MAX_MESSAGE_BYTES, 1024 * 1024, 'MAX_MESSAGE_BYTES'),
     messageRate: {
       perSecond: intSetting(env.MESSAGE_RATE_PER_SECOND, 100, 'MESSAGE_RATE_PER_SECOND'),

@@ -27,6 +27,8 @@ import { Gatekeeper } from './sync/extension-gatekeeper.js';
 import { MessageLimits } from './sync/extension-limits.js';
 import { persistence } from './sync/extension-persistence.js';
 import { Projector } from './sync/extension-projector.js';
+import { sha256Hex } from './auth/tokens.js';
+import { SessionGuard } from './sync/session-guard.js';
 
 export interface Pitboard {
   config: Config;
@@ -49,10 +51,15 @@ export interface Pitboard {
 export async function createPitboard(config: Config, log: Logger = createLogger(config.logLevel)): Promise<Pitboard> {
   const storage = await openStorage({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const metrics = new Metrics();
-  const auth = new AuthService(storage, config);
+  const bus = await openBus(config, log);
+  // Every session that ends is announced to every instance, which closes its connections.
+  const guard = new SessionGuard(storage, () => auth.sessions, bus, log, config.session.recheckMs);
+  const auth = new AuthService(storage, config, {
+    onSessionsEnded: (ended) => guard.announce(ended),
+    redisPrefix: deploymentPrefix(config)
+  });
   const admission = new Admission(storage, metrics);
   const projector = new Projector(storage, log);
-  const bus = await openBus(config, log);
   const documentRelay = config.redisUrl ? redisExtension(config.redisUrl, config.redisPrefix) : null;
   const limits = new MessageLimits(config.messageRate);
   const inbox = new Inbox(storage, bus, log, {
@@ -70,6 +77,7 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
       // Several instances share documents through Redis (priority 1000: it runs first).
       ...(documentRelay ? [documentRelay] : []),
       limits,
+      guard,
       new Authentication(auth, storage),
       new Gatekeeper(admission),
       persistence(storage),
@@ -127,12 +135,14 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
     async close() {
       ready = false;
       clearInterval(pruner);
+      guard.stop();
       await projector.idle();
       await storeAllDocuments(hocuspocus);
       await projector.idle();
       relay?.stop();
       await documentRelay?.onDestroy();
       await bus.close();
+      await auth.close();
       await storage.close();
     }
   };
@@ -213,4 +223,13 @@ function startRetention(storage: Storage, config: Config, log: Logger): NodeJS.T
   const timer = setInterval(prune, 3600_000);
   timer.unref();
   return timer;
+}
+
+/**
+ * The sign-in budgets' key prefix: REDIS_PREFIX, then the database this deployment uses, so two
+ * deployments (or two test servers) that forgot to set their own prefix still count apart.
+ */
+function deploymentPrefix(config: Config): string {
+  const database = config.databaseUrl ? new URL(config.databaseUrl).pathname : config.dataDir;
+  return `${config.redisPrefix}:${sha256Hex(database).slice(0, 12)}`;
 }

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addUser } from '../src/auth/users.js';
 import { openStorage } from '../src/storage/index.js';
 import { api, spawnServer, testDatabase, type ChildServer, type TestDatabase } from './helpers/server.js';
 
@@ -54,4 +55,39 @@ describe('CLI', () => {
     expect(missing.status).toBe(2);
     expect(cli(db, 'user', 'list').stdout.trim().split('\n')).toHaveLength(1);
   });
+
+  it('user set-role and user remove: bad input is refused and changes nothing; a user named by a job stays', async () => {
+    const roleOf = async (email: string) => {
+      const storage = await openStorage({ databaseUrl: db.databaseUrl, dataDir: db.dataDir });
+      try {
+        return (await storage.getUserByEmail(email))?.role ?? null;
+      } finally {
+        await storage.close();
+      }
+    };
+    const badRole = cli(db, 'user', 'set-role', '--email', 'new@shop.dev', '--role', 'boss');
+    expect(badRole.status).toBe(1);
+    expect(badRole.stderr).toMatch(/role must be one of/);
+    expect(cli(db, 'user', 'set-role', '--email', 'new@shop.dev').status).toBe(2);
+    const unknown = cli(db, 'user', 'remove', '--email', 'nobody@shop.dev');
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toMatch(/no user with email nobody@shop\.dev/);
+    expect(await roleOf('new@shop.dev')).toBe('mechanic');
+
+    // A mechanic still assigned to a job cannot be removed (the job would point at no one).
+    const storage = await openStorage({ databaseUrl: db.databaseUrl, dataDir: db.dataDir });
+    await addUser(storage, { role: 'manager', email: 'boss@shop.dev', name: 'Boss', password: 'long-enough' });
+    const mechanicId = (await storage.getUserByEmail('new@shop.dev'))!.id;
+    await storage.close();
+    server ??= await spawnServer(db);
+    const { token } = (await api(server.url).post('/api/auth/login', { email: 'boss@shop.dev', password: 'long-enough' })).body;
+    expect((await api(server.url, token).post('/api/jobs', { bike: 'B', customer: { name: 'C' }, items: ['X'], mechanicId })).status).toBe(201);
+    const refused = cli(db, 'user', 'remove', '--email', 'new@shop.dev');
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/reassign them first/);
+    expect(await roleOf('new@shop.dev')).toBe('mechanic');
+
+    expect(cli(db, 'user', 'set-role', '--email', 'new@shop.dev', '--role', 'manager').status).toBe(0);
+    expect(await roleOf('new@shop.dev')).toBe('manager');
+  }, 120_000);
 });

@@ -2,37 +2,49 @@
  * Signing in and out, and turning a request's credentials into a user.
  */
 import type { Config } from '../config.js';
-import { RateLimitedError, UnauthorizedError } from '../errors.js';
+import { UnauthorizedError } from '../errors.js';
 import type { Storage } from '../storage/index.js';
+import { addressFrom } from '../http/client-address.js';
+import { issueDevice, verifyDevice } from './device-cookie.js';
+import { LoginThrottle } from './login-throttle.js';
 import { hashPassword, verifyPassword } from './passwords.js';
-import { RateLimiter } from './rate-limit.js';
-import { Sessions, type SessionUser, type ValidSession } from './sessions.js';
+import { Sessions, type SessionsEnded, type SessionUser, type ValidSession } from './sessions.js';
 
 export const SESSION_COOKIE = 'session';
 
 export class AuthService {
   readonly sessions: Sessions;
-  private readonly perAccount: RateLimiter;
-  private readonly perAddress: RateLimiter;
+  private readonly throttle: LoginThrottle;
   /** Compared against when the account does not exist, so timing does not reveal accounts. */
   private dummyHash: Promise<string> | null = null;
 
   constructor(
     private readonly storage: Storage,
-    private readonly config: Config
+    private readonly config: Config,
+    options: { onSessionsEnded?: (ended: SessionsEnded) => void; redisPrefix?: string } = {}
   ) {
-    this.sessions = new Sessions(storage, config.session);
-    this.perAccount = new RateLimiter(config.loginLimit.perAccount, config.loginLimit.windowMs);
-    this.perAddress = new RateLimiter(config.loginLimit.perAddress, config.loginLimit.windowMs);
+    this.sessions = new Sessions(storage, config.session, options.onSessionsEnded);
+    this.throttle = new LoginThrottle(
+      config.loginLimit,
+      config.redisUrl ? { url: config.redisUrl, prefix: options.redisPrefix ?? 'pitboard' } : null
+    );
   }
 
-  async login(email: string, password: string, address: string): Promise<{ token: string; user: SessionUser }> {
+  /**
+   * Signs in, or throws 401 (wrong email or password) / 429 (throttled, login-throttle.ts).
+   * `address` is the client's (http/client-address.ts); `deviceCookie` the browser's device
+   * cookie, if any. Answers with a fresh device cookie value for the browser to keep.
+   */
+  async login(
+    email: string,
+    password: string,
+    address: string,
+    deviceCookie: string | null = null
+  ): Promise<{ token: string; user: SessionUser; device: string }> {
     const accountKey = email.trim().toLowerCase();
-    if (this.perAddress.blocked(address) || this.perAccount.blocked(accountKey)) {
-      const retry = Math.max(this.perAddress.retryAfter(address), this.perAccount.retryAfter(accountKey));
-      throw new RateLimitedError('too many sign-in attempts, try again later', retry);
-    }
     const user = await this.storage.getUserByEmail(accountKey);
+    const attempt = { account: accountKey, address, device: verifyDevice(deviceCookie, user?.passwordHash ?? null, accountKey) };
+    await this.throttle.admit(attempt);
     let ok = false;
     if (!user || !user.passwordHash) {
       this.dummyHash ??= hashPassword('not-a-real-password');
@@ -40,15 +52,27 @@ export class AuthService {
     } else {
       ok = await verifyPassword(user.passwordHash, password);
     }
-    if (!ok || !user) {
+    if (!ok || !user || !user.passwordHash) {
       // Only failures count against the budgets.
-      this.perAddress.hit(address);
-      this.perAccount.hit(accountKey);
+      await this.throttle.failed(attempt);
       throw new UnauthorizedError('wrong email or password');
     }
-    this.perAccount.reset(accountKey);
+    await this.throttle.succeeded(attempt);
     const { token } = await this.sessions.create(user.id);
-    return { token, user: { id: user.id, name: user.name, email: user.email, role: user.role } };
+    return {
+      token,
+      user: { id: user.id, name: user.name, email: user.email, role: user.role },
+      device: issueDevice(user.passwordHash, accountKey)
+    };
+  }
+
+  /** The client's address from an adapter that gives the peer and X-Forwarded-For apart (client-address.ts). */
+  clientAddress(peer: string | undefined, forwardedFor: string | null): string {
+    return addressFrom(peer, forwardedFor, this.config.trustProxy);
+  }
+
+  async close(): Promise<void> {
+    await this.throttle.close();
   }
 
   /** Resolves the session from a Bearer token or the session cookie (Bearer wins). */

@@ -6,7 +6,7 @@
  */
 import type { Config } from '../config.js';
 import { UnauthorizedError } from '../errors.js';
-import type { Storage, UserRow } from '../storage/index.js';
+import type { SessionRow, Storage, UserRow } from '../storage/index.js';
 import { constantTimeEqual, randomString, sha256Bytes } from './tokens.js';
 
 export interface SessionUser {
@@ -21,10 +21,21 @@ export interface ValidSession {
   user: SessionUser;
 }
 
+/**
+ * Sessions that just ended, for whoever holds connections opened with them (sync/session-guard.ts):
+ * by id, or every session of a user (sign-out everywhere, a role change, removal).
+ */
+export interface SessionsEnded {
+  sessionIds?: string[];
+  userId?: string;
+  reason: string;
+}
+
 export class Sessions {
   constructor(
     private readonly storage: Storage,
-    private readonly limits: Config['session']
+    private readonly limits: Config['session'],
+    private readonly onEnded: (ended: SessionsEnded) => void = () => {}
   ) {}
 
   async create(userId: string): Promise<{ token: string; sessionId: string }> {
@@ -47,8 +58,8 @@ export class Sessions {
     }
     const now = Date.now();
     const last = Date.parse(found.session.lastVerifiedAt);
-    if (now - last >= this.limits.inactivityMs || now - Date.parse(found.session.createdAt) >= this.limits.absoluteMs) {
-      await this.storage.deleteSession(id);
+    if (this.expired(found.session, now)) {
+      await this.invalidate(id, 'session expired');
       throw new UnauthorizedError('session expired');
     }
     if (now - last >= this.limits.activityCheckMs) {
@@ -58,12 +69,20 @@ export class Sessions {
     return { sessionId: id, user: { id: user.id, name: user.name, email: user.email, role: user.role } };
   }
 
-  async invalidate(sessionId: string): Promise<void> {
-    await this.storage.deleteSession(sessionId);
+  /** Whether a stored session is past its inactivity or absolute lifetime. */
+  expired(session: SessionRow, now = Date.now()): boolean {
+    return now - Date.parse(session.lastVerifiedAt) >= this.limits.inactivityMs || now - Date.parse(session.createdAt) >= this.limits.absoluteMs;
   }
 
-  /** Sign out everywhere. */
-  async invalidateUser(userId: string): Promise<void> {
+  /** Ends one session, here and on every open connection that uses it. */
+  async invalidate(sessionId: string, reason = 'signed out'): Promise<void> {
+    await this.storage.deleteSession(sessionId);
+    this.onEnded({ sessionIds: [sessionId], reason });
+  }
+
+  /** Sign out everywhere (also after a role change or removal: the user signs in again as what they now are). */
+  async invalidateUser(userId: string, reason = 'signed out everywhere'): Promise<void> {
     await this.storage.deleteUserSessions(userId);
+    this.onEnded({ userId, reason });
   }
 }

@@ -46,10 +46,13 @@ export class JobService {
 
   async create(actor: Actor, input: NewJob): Promise<{ job: JobRow; shareUrl: string; shareLinkId: string }> {
     requireManager(actor);
-    const customer = await this.resolveCustomer(input.customer);
+    // Everything is checked before anything is written, and a new customer account is stored
+    // in the job's own transaction: a job that fails leaves nothing behind.
     if (input.mechanicId) await this.requireMechanic(input.mechanicId);
+    const { user: customer, isNew } = await this.resolveCustomer(input.customer);
     const id = randomString(10);
     const createdAt = new Date().toISOString();
+    const link = this.newShareLink(actor, id, null);
     const job = await this.storage.createJob((number) => {
       const doc = new Y.Doc();
       try {
@@ -69,11 +72,10 @@ export class JobService {
       }
       const facts = readJob(doc);
       return { row: projectJob(facts, null, createdAt), documentName: jobDocumentName(id), update: Y.encodeStateAsUpdate(doc) };
-    });
+    }, { ...(isNew ? { newCustomer: customer } : {}), shareLink: link.row });
     // The new job reaches the notification engine like any change (e.g. "assigned").
     await this.projector.projectFacts(await this.facts(id), true);
-    const link = await this.createShareLink(actor, id);
-    return { job, shareUrl: link.url, shareLinkId: link.id };
+    return { job, shareUrl: link.url, shareLinkId: link.row.id };
   }
 
   /** Applies `change` to the live job document as `actor`; durable when it resolves. */
@@ -156,8 +158,14 @@ export class JobService {
   async createShareLink(actor: Actor, jobId: string, expiresAt: string | null = null) {
     requireManager(actor);
     await this.requireJob(jobId);
+    const { row, token, url } = this.newShareLink(actor, jobId, expiresAt);
+    await this.storage.createShareLink(row);
+    return { id: row.id, token, url };
+  }
+
+  private newShareLink(actor: Actor, jobId: string, expiresAt: string | null): { row: ShareLinkRow; token: string; url: string } {
     const token = randomString(20);
-    const link: ShareLinkRow = {
+    const row: ShareLinkRow = {
       id: randomString(8),
       jobId,
       tokenHash: sha256Hex(token),
@@ -167,8 +175,7 @@ export class JobService {
       expiresAt,
       revokedAt: null
     };
-    await this.storage.createShareLink(link);
-    return { id: link.id, token, url: `${this.config.publicUrl}/p/${token}` };
+    return { row, token, url: `${this.config.publicUrl}/p/${token}` };
   }
 
   /** The job's customer link: its newest active one, with its URL when the token was kept. */
@@ -221,22 +228,22 @@ export class JobService {
     return publicView(await this.facts(row.id), row.updatedAt);
   }
 
-  private async resolveCustomer(c: NewJob['customer']): Promise<UserRow> {
+  /** The job's customer: an existing account, or a new one (not stored yet: `create` stores it with the job). */
+  private async resolveCustomer(c: NewJob['customer']): Promise<{ user: UserRow; isNew: boolean }> {
     if ('id' in c) {
       const user = await this.storage.getUserById(c.id);
       if (!user || user.role !== 'customer') throw new BadRequestError('customerId is not a customer');
-      return user;
+      return { user, isNew: false };
     }
     const id = randomString(10);
     const email = (c.email ?? `customer+${id}@pitboard.invalid`).trim().toLowerCase();
     const existing = await this.storage.getUserByEmail(email);
     if (existing) {
       if (existing.role !== 'customer') throw new ConflictError('that email belongs to a staff account');
-      return existing;
+      return { user: existing, isNew: false };
     }
     const user: UserRow = { id, email, name: c.name.trim(), role: 'customer', passwordHash: null, createdAt: new Date().toISOString() };
-    await this.storage.createUser(user);
-    return user;
+    return { user, isNew: true };
   }
 }
 

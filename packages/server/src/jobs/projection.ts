@@ -27,7 +27,10 @@ export function projectJob(facts: JobFacts, previous: JobRow | null, now: string
   };
 }
 
-/** The list shape of contract.md, plus a few additive fields for boards. */
+/**
+ * The list shape of contract.md, plus a few additive fields for boards. A customer's copy
+ * carries no staff id: `assigneeId` is null for them (docs/security.md, class 10).
+ */
 export function jobSummary(row: JobRow, forStaff: boolean) {
   return {
     id: row.id,
@@ -35,7 +38,7 @@ export function jobSummary(row: JobRow, forStaff: boolean) {
     bike: row.bike,
     status: row.status,
     progress: { done: row.itemsDone, total: row.itemsTotal },
-    assigneeId: row.assigneeId,
+    assigneeId: forStaff ? row.assigneeId : null,
     customerId: row.customerId,
     updatedAt: row.updatedAt,
     statusSince: row.statusSince,

@@ -58,6 +58,11 @@ export class RedisBus implements Bus {
     await this.sub.subscribe(this.channel);
   }
 
+  /** `publish`, resolved once Redis has it (for short-lived processes such as the CLI). */
+  async publishNow(message: unknown): Promise<void> {
+    await this.pub.publish(this.channel, JSON.stringify(message));
+  }
+
   publish(message: unknown): void {
     this.pub.publish(this.channel, JSON.stringify(message)).catch((error) => {
       this.errors += 1;

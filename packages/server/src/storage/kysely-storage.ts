@@ -4,6 +4,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Role } from '@pitboard/job-model';
 import * as Y from 'yjs';
+import { ConflictError } from '../errors.js';
 import type { OpenDatabase } from './database.js';
 import type { Database, JobsTable, NotificationsTable, ShareLinksTable, UsersTable } from './schema.js';
 import type {
@@ -107,8 +108,8 @@ export class KyselyStorage implements Storage {
     return Number(r.n);
   }
 
-  async createUser(user: UserRow): Promise<void> {
-    await this.db
+  async createUser(user: UserRow, db: Kysely<Database> = this.db): Promise<void> {
+    await db
       .insertInto('users')
       .values({
         id: user.id,
@@ -143,6 +144,28 @@ export class KyselyStorage implements Storage {
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();
     return Number(r.n);
+  }
+
+  async setUserRole(id: string, role: Role): Promise<boolean> {
+    const r = await this.db.updateTable('users').set({ role }).where('id', '=', id).executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  async deleteUser(id: string): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const jobs = await trx
+        .selectFrom('jobs')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where((eb) => eb.or([eb('customer_id', '=', id), eb('assignee_id', '=', id)]))
+        .executeTakeFirstOrThrow();
+      if (Number(jobs.n) > 0) {
+        throw new ConflictError(`${Number(jobs.n)} job(s) name this user as customer or mechanic; reassign them first`);
+      }
+      await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
+      await trx.deleteFrom('notifications').where('user_id', '=', id).execute();
+      const r = await trx.deleteFrom('users').where('id', '=', id).executeTakeFirst();
+      return Number(r.numDeletedRows) > 0;
+    });
   }
 
   async createSession(s: SessionRow): Promise<void> {
@@ -184,6 +207,26 @@ export class KyselyStorage implements Storage {
     };
   }
 
+  async getSessions(ids: string[]): Promise<Map<string, { session: SessionRow; user: UserRow }>> {
+    const found = new Map<string, { session: SessionRow; user: UserRow }>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await this.db
+        .selectFrom('sessions')
+        .innerJoin('users', 'users.id', 'sessions.user_id')
+        .selectAll('users')
+        .select(['sessions.id as session_id', 'sessions.secret_hash', 'sessions.created_at as session_created_at', 'sessions.last_verified_at'])
+        .where('sessions.id', 'in', ids.slice(i, i + 500))
+        .execute();
+      for (const r of rows) {
+        found.set(r.session_id, {
+          session: { id: r.session_id, userId: r.id, secretHash: bytes(r.secret_hash), createdAt: r.session_created_at, lastVerifiedAt: r.last_verified_at },
+          user: toUser(r)
+        });
+      }
+    }
+    return found;
+  }
+
   async touchSession(id: string, lastVerifiedAt: string): Promise<void> {
     await this.db.updateTable('sessions').set({ last_verified_at: lastVerifiedAt }).where('id', '=', id).execute();
   }
@@ -197,9 +240,11 @@ export class KyselyStorage implements Storage {
   }
 
   async createJob(
-    build: (number: number) => { row: JobRow; documentName: string; update: Uint8Array }
+    build: (number: number) => { row: JobRow; documentName: string; update: Uint8Array },
+    options: { newCustomer?: UserRow; shareLink?: ShareLinkRow } = {}
   ): Promise<JobRow> {
     return this.db.transaction().execute(async (trx) => {
+      if (options.newCustomer) await this.createUser(options.newCustomer, trx);
       const max = await trx
         .selectFrom('jobs')
         .select((eb) => eb.fn.max<number | null>('number').as('n'))
@@ -208,6 +253,7 @@ export class KyselyStorage implements Storage {
       await trx.insertInto('jobs').values(fromJob(row)).execute();
       // The first state is the snapshot: nothing to fold, nothing to recover at the next start.
       await trx.insertInto('documents').values({ name: documentName, state: update, updated_at: row.createdAt }).execute();
+      if (options.shareLink) await this.createShareLink(options.shareLink, trx);
       return row;
     });
   }
@@ -243,8 +289,8 @@ export class KyselyStorage implements Storage {
     await (rows.length === 1 ? save(this.db) : this.db.transaction().execute(save));
   }
 
-  async createShareLink(l: ShareLinkRow): Promise<void> {
-    await this.db
+  async createShareLink(l: ShareLinkRow, db: Kysely<Database> = this.db): Promise<void> {
+    await db
       .insertInto('share_links')
       .values({
         id: l.id,

@@ -123,10 +123,19 @@ export interface Storage {
   getUserByEmail(email: string): Promise<UserRow | null>;
   listUsers(role?: Role): Promise<UserRow[]>;
   countUsers(): Promise<number>;
+  /** Changes a user's role; false for an unknown user. */
+  setUserRole(id: string, role: Role): Promise<boolean>;
+  /**
+   * Deletes a user with their sessions and notifications (one transaction); false for an
+   * unknown user. Throws ConflictError while jobs name them as customer or assignee.
+   */
+  deleteUser(id: string): Promise<boolean>;
 
   // Sessions
   createSession(session: SessionRow): Promise<void>;
   getSession(id: string): Promise<{ session: SessionRow; user: UserRow } | null>;
+  /** `getSession` for many ids in one query; ids with no session are absent from the map. */
+  getSessions(ids: string[]): Promise<Map<string, { session: SessionRow; user: UserRow }>>;
   touchSession(id: string, lastVerifiedAt: string): Promise<void>;
   deleteSession(id: string): Promise<void>;
   deleteUserSessions(userId: string): Promise<void>;
@@ -134,9 +143,13 @@ export interface Storage {
   // Jobs: the read model, plus job creation (row and first document update in one transaction).
   /**
    * Gives the next job number to `build`, then stores the row it returns and the document's
-   * first state (as its snapshot) atomically.
+   * first state (as its snapshot) atomically — with `newCustomer` and `shareLink`, the job's
+   * new customer account and first share link too, so a job that fails leaves nothing behind.
    */
-  createJob(build: (number: number) => { row: JobRow; documentName: string; update: Uint8Array }): Promise<JobRow>;
+  createJob(
+    build: (number: number) => { row: JobRow; documentName: string; update: Uint8Array },
+    options?: { newCustomer?: UserRow; shareLink?: ShareLinkRow }
+  ): Promise<JobRow>;
   getJob(id: string): Promise<JobRow | null>;
   listJobs(filter?: JobFilter): Promise<JobRow[]>;
   /** Replaces the read-model row of an existing job (no-op for an unknown id). */

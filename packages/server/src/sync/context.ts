@@ -7,6 +7,8 @@ export interface ConnectionContext {
   user: SessionUser;
   sessionId: string;
   address: DocumentAddress;
+  /** When this connection's session was checked (ms since epoch, this instance's clock). */
+  authenticatedAt: number;
 }
 
 /** Context of the server's own direct connections (API writes, notifications). */

@@ -23,6 +23,7 @@ export class Authentication implements Extension {
   async onAuthenticate({ token, requestHeaders, documentName, connectionConfig }: onAuthenticatePayload): Promise<ConnectionContext> {
     const address = parseDocumentName(documentName);
     const credential = token && token !== 'cookie' ? token : cookieValue(requestHeaders.get('cookie'), SESSION_COOKIE);
+    const authenticatedAt = Date.now();
     const { user, sessionId } = await this.auth.sessions.validate(credential);
 
     if (address.kind === 'inbox') {
@@ -35,6 +36,6 @@ export class Authentication implements Extension {
         throw new ForbiddenError(user.role === 'customer' ? 'customers see jobs through their progress page' : 'this job is not assigned to you');
       }
     }
-    return { user, sessionId, address };
+    return { user, sessionId, address, authenticatedAt };
   }
 }

@@ -1,6 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { isPitboardError } from '$lib/server/errors';
-import { SESSION_COOKIE } from '$lib/server/session';
+import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE_SECONDS, SESSION_COOKIE } from '$lib/server/session';
 import { homeFor } from '$lib/server/homes';
 import { pitboard } from '$lib/server/pitboard';
 import type { Actions, PageServerLoad } from './$types';
@@ -17,14 +17,19 @@ export const actions: Actions = {
     if (!email || !password) return fail(400, { email, error: 'Enter your email and password.' });
     try {
       const core = pitboard();
-      const { token, user } = await core.auth.login(email, password, getClientAddress());
+      // The peer is the socket's address (adapter-node without ADDRESS_HEADER); X-Forwarded-For
+      // counts only from TRUST_PROXY, as for the API (client-address.ts in the server core).
+      const address = core.auth.clientAddress(getClientAddress(), request.headers.get('x-forwarded-for'));
+      const { token, user, device } = await core.auth.login(email, password, address, cookies.get(DEVICE_COOKIE) ?? null);
+      const secure = url.protocol === 'https:';
       cookies.set(SESSION_COOKIE, token, {
         path: '/',
         httpOnly: true,
         sameSite: 'lax',
-        secure: url.protocol === 'https:',
+        secure,
         maxAge: Math.floor(core.config.session.absoluteMs / 1000)
       });
+      cookies.set(DEVICE_COOKIE, device, { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: DEVICE_COOKIE_MAX_AGE_SECONDS });
       redirect(303, homeFor(user));
     } catch (e) {
       if (isPitboardError(e)) {

@@ -1,4 +1,5 @@
-import { clearSessionCookie, sessionCookie, type AuthService } from '../../auth/auth-service.js';
+import { clearSessionCookie, cookieValue, sessionCookie, type AuthService } from '../../auth/auth-service.js';
+import { DEVICE_COOKIE, deviceCookie } from '../../auth/device-cookie.js';
 import type { Storage } from '../../storage/index.js';
 import { BadRequestError, ForbiddenError } from '../../errors.js';
 import { ROLES } from '../../auth/users.js';
@@ -13,13 +14,17 @@ export function authRoutes(router: Router, deps: { auth: AuthService; storage: S
     const body = await ctx.body();
     const email = requiredString(body, 'email', 254);
     const password = requiredString(body, 'password', 200);
-    const { token, user } = await auth.login(email, password, ctx.clientAddress);
-    return json({ token, user }, 200, { 'set-cookie': sessionCookie(token, deps.secureCookies, deps.sessionMaxAgeSeconds) });
+    const device = cookieValue(ctx.request.headers.get('cookie'), DEVICE_COOKIE);
+    const { token, user, device: next } = await auth.login(email, password, ctx.clientAddress, device);
+    const response = json({ token, user }, 200, { 'set-cookie': sessionCookie(token, deps.secureCookies, deps.sessionMaxAgeSeconds) });
+    // The device cookie lets this browser past the sign-in throttle for this account (login-throttle.ts).
+    response.headers.append('set-cookie', deviceCookie(next, deps.secureCookies));
+    return response;
   });
 
   router.on('POST', '/api/auth/logout', async (ctx) => {
     const { sessionId } = await ctx.session();
-    await auth.sessions.invalidate(sessionId);
+    await auth.sessions.invalidate(sessionId, 'signed out');
     return json({ ok: true }, 200, { 'set-cookie': clearSessionCookie(deps.secureCookies) });
   });
 
