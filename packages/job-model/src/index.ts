@@ -22,3 +22,4 @@ export { deriveStatus, isQcFresh, itemsSignature, progressOf } from './status.js
 export { canOpenJob, checkChange } from './permissions.js';
 export { deriveEvents, isEventMoot } from './events.js';
 export { publicView } from './view.js';
+export type { InboxMessage, InboxRequest, JobSummary, NotificationMessage } from './inbox.js';
