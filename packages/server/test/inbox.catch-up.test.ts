@@ -71,6 +71,7 @@ describe('inbox catch-up of job rows', () => {
     const { body } = await api(t.url, boss.token).post('/api/jobs', { bike: 'Seq', customerId: kim.id, items: ['A'] });
     await waitFor(() => inbox.messages.some((m) => m.type === 'job' && m.job.id === body.id), 3000, 'live row');
     const live = inbox.messages.filter((m) => m.type === 'job' && m.job.id === body.id).at(-1).job;
+    expect(live.seq).toBeGreaterThan(0);
     expect(live.seq).toBe((await t.pitboard.storage.getJob(body.id))!.seq);
     inbox.close();
   });
