@@ -24,3 +24,4 @@ export { canOpenJob, checkChange } from './permissions.js';
 export { itemsLocked } from './qc-lock.js';
 export { deriveEvents, isEventMoot } from './events.js';
 export { publicView } from './view.js';
+export type { InboxMessage, InboxRequest, JobSummary, NotificationMessage } from './inbox.js';

@@ -33,6 +33,8 @@ export interface Config {
   messageRate: { perSecond: number; burst: number };
   /** Unsent bytes an inbox connection may have queued before it is closed to catch up later. */
   inboxMaxBufferedBytes: number;
+  /** How often the server pings every `/collab` socket (0: never); see http/keepalive.ts. */
+  keepaliveMs: number;
   /** Read notifications older than this are deleted. */
   notificationRetentionDays: number;
   logLevel: string;
@@ -70,6 +72,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       burst: intSetting(env.MESSAGE_RATE_BURST, 500, 'MESSAGE_RATE_BURST')
     },
     inboxMaxBufferedBytes: intSetting(env.INBOX_MAX_BUFFERED_BYTES, 1024 * 1024, 'INBOX_MAX_BUFFERED_BYTES'),
+    keepaliveMs: intSetting(env.KEEPALIVE_INTERVAL_MS, 15_000, 'KEEPALIVE_INTERVAL_MS'),
     notificationRetentionDays: intSetting(env.NOTIFICATION_RETENTION_DAYS, 30, 'NOTIFICATION_RETENTION_DAYS'),
     logLevel: env.LOG_LEVEL || 'info'
   };

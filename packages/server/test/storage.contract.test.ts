@@ -110,7 +110,7 @@ describe.each(targets)('storage contract: %s', (_name, open) => {
     const customerId = uid();
     await s.createUser({ id: customerId, email: `${customerId}@x.dev`, name: 'C', role: 'customer', passwordHash: null, createdAt: '' });
     const make = (id: string) => (n: number) => ({
-      row: { id, number: n, bike: 'B', description: '', customerId, customerName: 'C', assigneeId: null, status: 'intake', itemsDone: 0, itemsTotal: 1, stuckReason: null, createdAt: 't', updatedAt: 't', statusSince: 't', collectedAt: null } satisfies JobRow,
+      row: { id, number: n, bike: 'B', description: '', customerId, customerName: 'C', assigneeId: null, status: 'intake', itemsDone: 0, itemsTotal: 1, stuckReason: null, createdAt: 't', updatedAt: 't', statusSince: 't', collectedAt: null, seq: 0 } satisfies JobRow,
       documentName: `job:${id}`,
       update: new Uint8Array([0, 0])
     });
@@ -128,12 +128,37 @@ describe.each(targets)('storage contract: %s', (_name, open) => {
     await expect(s.createJob(() => { throw new Error('bad input'); })).rejects.toThrow('bad input');
   });
 
+  it('job rows: every save takes the next seq; afterSeq lists what changed after a cursor, in order', async () => {
+    const customerId = uid();
+    await s.createUser({ id: customerId, email: `${customerId}@x.dev`, name: 'C', role: 'customer', passwordHash: null, createdAt: '' });
+    const make = (id: string) => (n: number) => ({
+      row: { id, number: n, bike: 'B', description: '', customerId, customerName: 'C', assigneeId: null, status: 'intake', itemsDone: 0, itemsTotal: 1, stuckReason: null, createdAt: 't', updatedAt: 't', statusSince: 't', collectedAt: null, seq: 0 } satisfies JobRow,
+      documentName: `job:${id}`,
+      update: new Uint8Array([0, 0])
+    });
+    const a = await s.createJob(make(uid()));
+    const b = await s.createJob(make(uid()));
+    expect(b.seq).toBeGreaterThan(a.seq);
+    expect(await s.lastJobSeq()).toBe(b.seq);
+    const cursor = await s.lastJobSeq();
+    const [b2, a2] = await s.saveJobs([{ ...b, itemsDone: 1 }, { ...a, status: 'collected' }]);
+    expect(a2!.seq).toBeGreaterThan(cursor);
+    expect(b2!.seq).toBeGreaterThan(cursor);
+    expect((await s.getJob(a.id))?.seq).toBe(a2!.seq);
+    const after = (await s.listJobs({ customerId, afterSeq: cursor })).map((j) => [j.id, j.seq]);
+    expect(after).toEqual([[a2!.id, a2!.seq], [b2!.id, b2!.seq]].sort((x, y) => Number(x[1]) - Number(y[1])));
+    const b3 = await s.saveJob({ ...b2!, itemsDone: 0 });
+    expect(b3.seq).toBeGreaterThan(Math.max(a2!.seq, b2!.seq));
+    expect((await s.listJobs({ customerId, afterSeq: Math.max(a2!.seq, b2!.seq) })).map((j) => j.id)).toEqual([b.id]);
+    expect(await s.lastJobSeq()).toBe(b3.seq);
+  });
+
   it('share links: create, find by hash, list, revoke once', async () => {
     const customerId = uid();
     await s.createUser({ id: customerId, email: `${customerId}@x.dev`, name: 'C', role: 'customer', passwordHash: null, createdAt: '' });
     const jobId = uid();
     await s.createJob((n) => ({
-      row: { id: jobId, number: n, bike: 'B', description: '', customerId, customerName: 'C', assigneeId: null, status: 'intake', itemsDone: 0, itemsTotal: 1, stuckReason: null, createdAt: 't', updatedAt: 't', statusSince: 't', collectedAt: null },
+      row: { id: jobId, number: n, bike: 'B', description: '', customerId, customerName: 'C', assigneeId: null, status: 'intake', itemsDone: 0, itemsTotal: 1, stuckReason: null, createdAt: 't', updatedAt: 't', statusSince: 't', collectedAt: null, seq: 0 },
       documentName: `job:${jobId}`,
       update: new Uint8Array([0, 0])
     }));

@@ -30,7 +30,7 @@ describe('mechanic screens', () => {
     // Ready for pickup comes after the work in progress.
     expect(names.indexOf('#1002 Trek Domane SL5')).toBeLessThan(names.indexOf('#1005 Gazelle Ultimate C8'));
     await page.getByText('Headset bearings on order').waitFor();
-    await until(() => syncText(page), (t) => t.includes('Connected') && t.includes('Last sync'), 10_000, 'status');
+    await until(() => syncText(page), (t) => t.includes('Live') && t.includes('Last sync'), 10_000, 'status');
     await shot(page, 'mechanic-my-jobs');
     await context.close();
   });
@@ -176,7 +176,7 @@ describe('mechanic screens', () => {
     // After a reload too: nothing pending, nothing to resolve.
     await page.reload();
     await notYours.waitFor({ timeout: 15_000 });
-    await until(() => syncText(page), (t) => t.includes('Connected'), 10_000, 'connected');
+    await until(() => syncText(page), (t) => t.includes('Live'), 10_000, 'connected');
     expect(await pendingCount(page)).toBe(0);
     expect(await page.getByRole('alert').filter({ hasText: 'The server refused your changes' }).count()).toBe(0);
     await notYours.getByRole('link', { name: 'Back to my jobs' }).click();

@@ -95,7 +95,7 @@ describe('offline', () => {
     for (const p of [a.page, b.page]) {
       await waitForServiceWorker(p);
       await openJobPage(p, id);
-      await until(() => syncText(p), (t) => t.includes('Connected'), 10_000, 'connected');
+      await until(() => syncText(p), (t) => t.includes('Live'), 10_000, 'connected');
     }
     await setOffline(a.context, true);
     await setOffline(b.context, true);
@@ -132,7 +132,7 @@ describe('offline', () => {
       await waitForServiceWorker(p);
       await openJobPage(p, id);
     }
-    await until(() => syncText(a.page), (t) => t.includes('Connected'), 10_000, 'connected');
+    await until(() => syncText(a.page), (t) => t.includes('Live'), 10_000, 'connected');
     const N = 30;
     let offline = false;
     for (let i = 0; i < N; i++) {

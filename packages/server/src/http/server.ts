@@ -12,6 +12,7 @@ import crossws from 'crossws/adapters/node';
 import type { Pitboard } from '../pitboard.js';
 import { compressResponse } from './compress.js';
 import { clientAddress } from './client-address.js';
+import { Keepalive } from './keepalive.js';
 import { sendResponse, toRequest } from './node-adapter.js';
 
 export type NodeHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
@@ -41,17 +42,28 @@ export function coreHttpHandler(pitboard: Pitboard, origin: () => string): NodeH
 
 /** Handles `/collab` upgrades; returns false for any other path so others may take it. */
 export function collabUpgradeHandler(pitboard: Pitboard) {
+  const keepalive = new Keepalive(pitboard.config.keepaliveMs);
+  type HpConnection = ReturnType<Pitboard['hocuspocus']['handleConnection']>;
   const ws = crossws({
     serverOptions: { maxPayload: pitboard.config.maxMessageBytes },
     hooks: {
       open(peer) {
         const connection = pitboard.hocuspocus.handleConnection(peer.websocket as unknown as WebSocketLike, peer.request as Request);
         (peer as unknown as { hp: typeof connection }).hp = connection;
+        keepalive.add(peer);
       },
       message(peer, message) {
-        (peer as unknown as { hp?: { handleMessage(m: Uint8Array): void } }).hp?.handleMessage(message.uint8Array());
+        const hp = (peer as unknown as { hp?: HpConnection }).hp;
+        const data = message.uint8Array();
+        // The answer to our Ping: the client is alive (refreshes Hocuspocus' idle timeout).
+        if (Keepalive.isPong(data)) {
+          if (hp) hp.lastMessageReceivedAt = Date.now();
+          return;
+        }
+        hp?.handleMessage(data);
       },
       close(peer, event) {
+        keepalive.remove(peer);
         (peer as unknown as { hp?: { handleClose(e: { code?: number; reason?: string }): void } }).hp?.handleClose({
           code: event.code ?? 1000,
           reason: event.reason ?? ''

@@ -2,7 +2,7 @@
  * The read-model row of a job, computed from its facts. Lists, stats and the board read these
  * rows, so they never load documents.
  */
-import { deriveStatus, progressOf, type JobFacts } from '@pitboard/job-model';
+import { deriveStatus, progressOf, type JobFacts, type JobSummary } from '@pitboard/job-model';
 import type { JobRow } from '../storage/index.js';
 
 export function projectJob(facts: JobFacts, previous: JobRow | null, now: string): JobRow {
@@ -23,7 +23,8 @@ export function projectJob(facts: JobFacts, previous: JobRow | null, now: string
     createdAt: facts.createdAt,
     updatedAt: now,
     statusSince: previous && previous.status === status ? previous.statusSince : now,
-    collectedAt: facts.collectedAt ?? null
+    collectedAt: facts.collectedAt ?? null,
+    seq: previous?.seq ?? 0 // storage gives it the next one when saving
   };
 }
 
@@ -31,7 +32,7 @@ export function projectJob(facts: JobFacts, previous: JobRow | null, now: string
  * The list shape of contract.md, plus a few additive fields for boards. A customer's copy
  * carries no staff id: `assigneeId` is null for them (docs/security.md, class 10).
  */
-export function jobSummary(row: JobRow, forStaff: boolean) {
+export function jobSummary(row: JobRow, forStaff: boolean): JobSummary {
   return {
     id: row.id,
     number: row.number,
@@ -43,6 +44,7 @@ export function jobSummary(row: JobRow, forStaff: boolean) {
     updatedAt: row.updatedAt,
     statusSince: row.statusSince,
     createdAt: row.createdAt,
+    seq: row.seq,
     ...(forStaff ? { customerName: row.customerName, description: row.description, stuckReason: row.stuckReason } : {})
   };
 }

@@ -1,7 +1,8 @@
+import type { InboxMessage as SharedInboxMessage, NotificationMessage } from '@pitboard/job-model';
 import type { NotificationRow } from '../storage/index.js';
 
 /** The public shape of a notification (contract.md): API and live messages alike. */
-export function notificationDto(n: NotificationRow) {
+export function notificationDto(n: NotificationRow): NotificationMessage {
   return {
     id: n.id,
     seq: n.seq,
@@ -17,9 +18,5 @@ export function notificationDto(n: NotificationRow) {
 
 export type NotificationDto = ReturnType<typeof notificationDto>;
 
-/** Messages on `inbox:<userId>` (stateless, JSON). `job` keeps boards and lists live. */
-export type InboxMessage =
-  | { type: 'job'; job: Record<string, unknown> }
-  | { type: 'notification'; notification: NotificationDto; unread: number }
-  | { type: 'changed'; notifications: NotificationDto[]; unread: number }
-  | { type: 'backlog'; notifications: NotificationDto[]; unread: number; more: boolean };
+/** Messages on `inbox:<userId>` (stateless, JSON): one definition, in @pitboard/job-model. */
+export type InboxMessage = SharedInboxMessage;

@@ -1,18 +1,20 @@
 /**
  * Live delivery on the connection a client already has: each signed-in client opens
  * `inbox:<userId>` (read-only, no content) and receives its notifications there as stateless
- * JSON messages. Whatever it missed it asks for with `{"type":"sync","after":<seq>}` and gets
- * back in order (`backlog`). Every message goes out only after it is stored.
+ * JSON messages. Whatever it missed it asks for with `{"type":"sync","after":<seq>,"jobsAfter":<seq>}`
+ * and gets back in order: the job rows changed after its cursor (`jobs`) and the notifications
+ * (`backlog`). Every message goes out only after it is stored.
  *
  * A client that does not read its socket does not grow server memory: once a connection has
  * more than `maxBufferedBytes` unsent, it is closed (4008) and catches up from storage when it
  * reconnects.
  */
 import type { Connection, Extension, Hocuspocus, onConfigurePayload, onStatelessPayload } from '@hocuspocus/server';
+import type { InboxRequest } from '@pitboard/job-model';
 import type { Logger } from '../log.js';
 import type { Bus } from '../scale/bus.js';
 import { jobSummary } from '../jobs/projection.js';
-import type { JobRow, NotificationRow, Storage } from '../storage/index.js';
+import type { JobFilter, JobRow, NotificationRow, Storage } from '../storage/index.js';
 import type { ConnectionContext } from '../sync/context.js';
 import { inboxDocumentName } from '../sync/documents.js';
 import { notificationDto, type InboxMessage } from './dto.js';
@@ -21,6 +23,9 @@ import { notificationDto, type InboxMessage } from './dto.js';
 type InboxBusMessage =
   | { t: 'inbox'; userId: string; message: InboxMessage; createdAt?: string }
   | { t: 'job'; row: JobRow; previousAssigneeId: string | null };
+
+/** Job rows per `jobs` message (a manager's catch-up comes in pages; others' sets are small). */
+export const JOB_PAGE = 500;
 
 export interface InboxOptions {
   maxBufferedBytes: number;
@@ -56,25 +61,73 @@ export class Inbox implements Extension {
   async onStateless({ payload, connection, documentName }: onStatelessPayload): Promise<void> {
     const context = connection.context as ConnectionContext;
     if (context.address?.kind !== 'inbox') return;
-    let after = 0;
+    let request: InboxRequest;
     try {
-      const message = JSON.parse(payload) as { type?: string; after?: unknown };
-      if (message.type !== 'sync') return;
-      after = typeof message.after === 'number' && Number.isInteger(message.after) && message.after >= 0 ? message.after : 0;
+      request = JSON.parse(payload) as InboxRequest;
+      if (request?.type !== 'sync') return;
     } catch {
       return;
     }
-    const limit = 200;
-    const rows = await this.storage.listNotifications(context.user.id, { afterSeq: after, limit: limit + 1 });
-    const reply: InboxMessage = {
-      type: 'backlog',
-      notifications: rows.slice(0, limit).map(notificationDto),
-      unread: await this.storage.countUnread(context.user.id),
-      more: rows.length > limit
-    };
-    if (this.instance?.documents.get(documentName)?.getConnections().includes(connection)) {
-      this.sendTo(connection, JSON.stringify(reply), context.user.id);
+    const cursor = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : 0);
+    const replies: InboxMessage[] = [];
+    // Job rows first: the board's columns are right by the time its alerts are.
+    if (request.jobsAfter !== undefined) replies.push(await this.jobsPage(context.user, cursor(request.jobsAfter)));
+    // A request with only `jobsAfter` is the next page of job rows; otherwise the backlog too.
+    if (request.after !== undefined || request.jobsAfter === undefined) {
+      const limit = 200;
+      const rows = await this.storage.listNotifications(context.user.id, { afterSeq: cursor(request.after), limit: limit + 1 });
+      replies.push({
+        type: 'backlog',
+        notifications: rows.slice(0, limit).map(notificationDto),
+        unread: await this.storage.countUnread(context.user.id),
+        more: rows.length > limit
+      });
     }
+    if (!this.instance?.documents.get(documentName)?.getConnections().includes(connection)) return;
+    for (const reply of replies) this.sendTo(connection, JSON.stringify(reply), context.user.id);
+  }
+
+  /**
+   * The job rows a user missed. A manager with a cursor gets every row saved after it (collected
+   * ones too: they leave the board), a page at a time. Without one, or for a mechanic or a
+   * customer, the whole visible set (`full`): their sets are small, and a job that left a
+   * mechanic's list must disappear from it, which a list of rows they may still see cannot say.
+   */
+  private async jobsPage(user: ConnectionContext['user'], after: number): Promise<InboxMessage> {
+    // Read before the rows: a save committing in between is then after the cursor, sent again.
+    const last = await this.storage.lastJobSeq();
+    const forStaff = user.role !== 'customer';
+    if (user.role === 'manager' && after > 0 && after <= last) {
+      const rows = await this.storage.listJobs({ afterSeq: after, limit: JOB_PAGE + 1 });
+      const page = rows.slice(0, JOB_PAGE);
+      return { type: 'jobs', jobs: page.map((r) => jobSummary(r, true)), cursor: page.at(-1)?.seq ?? after, more: rows.length > JOB_PAGE, full: false };
+    }
+    const filter: JobFilter =
+      user.role === 'manager'
+        ? { activeOnly: true, limit: JOB_PAGE + 1 }
+        : user.role === 'mechanic'
+          ? { assigneeId: user.id, activeOnly: true }
+          : { customerId: user.id };
+    const rows = await this.storage.listJobs({ ...filter, afterSeq: -1 });
+    const more = user.role === 'manager' && rows.length > JOB_PAGE;
+    const page = more ? rows.slice(0, JOB_PAGE) : rows;
+    const cursor = more ? page.at(-1)!.seq : Math.max(last, page.at(-1)?.seq ?? 0);
+    return { type: 'jobs', jobs: page.map((r) => jobSummary(r, forStaff)), cursor, more, full: true };
+  }
+
+  /**
+   * Asks every inbox connection on this instance to sync again from its cursors (`resync`), as
+   * after a reconnect: e.g. when messages from other instances may have been lost. Returns how
+   * many connections were asked.
+   */
+  requestResync(): number {
+    const payload = JSON.stringify({ type: 'resync' } satisfies InboxMessage);
+    let asked = 0;
+    for (const [name, document] of this.instance?.documents ?? []) {
+      if (!name.startsWith('inbox:')) continue;
+      for (const connection of document.getConnections()) if (this.sendTo(connection, payload, name.slice('inbox:'.length))) asked++;
+    }
+    return asked;
   }
 
   /** A stored notification, to its recipient's open inboxes on this instance. */

@@ -249,7 +249,9 @@ export class KyselyStorage implements Storage {
         .selectFrom('jobs')
         .select((eb) => eb.fn.max<number | null>('number').as('n'))
         .executeTakeFirst();
-      const { row, documentName, update } = build(Number(max?.n ?? 1000) + 1);
+      const built = build(Number(max?.n ?? 1000) + 1);
+      const { documentName, update } = built;
+      const row = { ...built.row, seq: await nextSeq(trx, 'job_seq') };
       await trx.insertInto('jobs').values(fromJob(row)).execute();
       // The first state is the snapshot: nothing to fold, nothing to recover at the next start.
       await trx.insertInto('documents').values({ name: documentName, state: update, updated_at: row.createdAt }).execute();
@@ -269,24 +271,36 @@ export class KyselyStorage implements Storage {
     if (filter.assigneeId) q = q.where('assignee_id', '=', filter.assigneeId);
     if (filter.customerId) q = q.where('customer_id', '=', filter.customerId);
     if (filter.activeOnly) q = q.where('status', '!=', 'collected');
+    if (filter.afterSeq !== undefined) q = q.where('seq', '>', filter.afterSeq).clearOrderBy().orderBy('seq', 'asc');
     if (filter.limit) q = q.limit(filter.limit);
     return (await q.execute()).map(toJob);
   }
 
-  async saveJob(row: JobRow): Promise<void> {
-    await this.saveJobs([row]);
+  async saveJob(row: JobRow): Promise<JobRow> {
+    return (await this.saveJobs([row]))[0]!;
   }
 
-  async saveJobs(rows: JobRow[]): Promise<void> {
-    if (rows.length === 0) return;
-    const save = async (db: Kysely<Database>) => {
-      for (const row of rows) {
-        const { id, ...rest } = fromJob(row);
-        await db.updateTable('jobs').set(rest).where('id', '=', id).execute();
+  async saveJobs(rows: JobRow[]): Promise<JobRow[]> {
+    if (rows.length === 0) return [];
+    // One commit for the batch. The `job_seq` counter row stays locked until the commit, so
+    // saves commit in `seq` order: a client that saw seq N has seen every save before it.
+    // Rows in id order, as recordJobEvents locks them (no deadlock between the two on PostgreSQL).
+    return this.db.transaction().execute(async (trx) => {
+      const last = await nextSeq(trx, 'job_seq', rows.length);
+      const order = rows.map((row, i) => ({ row, i })).sort((a, b) => (a.row.id < b.row.id ? -1 : a.row.id > b.row.id ? 1 : a.i - b.i));
+      const saved: JobRow[] = new Array(rows.length);
+      for (const [k, { row, i }] of order.entries()) {
+        saved[i] = { ...row, seq: last - rows.length + 1 + k };
+        const { id, ...rest } = fromJob(saved[i]!);
+        await trx.updateTable('jobs').set(rest).where('id', '=', id).execute();
       }
-    };
-    // One commit for the batch.
-    await (rows.length === 1 ? save(this.db) : this.db.transaction().execute(save));
+      return saved;
+    });
+  }
+
+  async lastJobSeq(): Promise<number> {
+    const r = await this.db.selectFrom('counters').select('value').where('name', '=', 'job_seq').executeTakeFirst();
+    return Number(r?.value ?? 0);
   }
 
   async createShareLink(l: ShareLinkRow, db: Kysely<Database> = this.db): Promise<void> {
@@ -457,11 +471,12 @@ export class KyselyStorage implements Storage {
   }
 }
 
-async function nextSeq(trx: Kysely<Database>): Promise<number> {
+/** Advances a counter by `count` (in the caller's transaction); returns its new value. */
+async function nextSeq(trx: Kysely<Database>, name: 'notification_seq' | 'job_seq' = 'notification_seq', count = 1): Promise<number> {
   const r = await trx
     .updateTable('counters')
-    .set((eb) => ({ value: eb('value', '+', 1) }))
-    .where('name', '=', 'notification_seq')
+    .set((eb) => ({ value: eb('value', '+', count) }))
+    .where('name', '=', name)
     .returning('value')
     .executeTakeFirstOrThrow();
   return Number(r.value);
@@ -515,7 +530,8 @@ function toJob(r: Selectable<JobsTable>): JobRow {
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     statusSince: r.status_since,
-    collectedAt: r.collected_at
+    collectedAt: r.collected_at,
+    seq: Number(r.seq)
   };
 }
 
@@ -535,7 +551,8 @@ function fromJob(j: JobRow): JobsTable {
     created_at: j.createdAt,
     updated_at: j.updatedAt,
     status_since: j.statusSince,
-    collected_at: j.collectedAt
+    collected_at: j.collectedAt,
+    seq: j.seq
   };
 }
 

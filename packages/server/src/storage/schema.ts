@@ -57,6 +57,8 @@ export interface JobsTable {
   collected_at: string | null;
   /** JSON of the facts last turned into events (see Notifier); null until first processed. */
   event_baseline?: string | null;
+  /** Position in the order of job-row changes (counter `job_seq`): a client's catch-up cursor. */
+  seq: number;
 }
 
 export interface ShareLinksTable {

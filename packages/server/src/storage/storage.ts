@@ -39,6 +39,8 @@ export interface JobRow {
   updatedAt: string;
   statusSince: string;
   collectedAt: string | null;
+  /** Position in the order of job-row changes, set by storage on every save (0: not saved since the column came). */
+  seq: number;
 }
 
 export interface JobFilter {
@@ -47,6 +49,8 @@ export interface JobFilter {
   customerId?: string;
   /** Leave collected jobs out. */
   activeOnly?: boolean;
+  /** Only rows saved after this position, in `seq` order (catch-up) instead of newest number first. */
+  afterSeq?: number;
   limit?: number;
 }
 
@@ -152,10 +156,15 @@ export interface Storage {
   ): Promise<JobRow>;
   getJob(id: string): Promise<JobRow | null>;
   listJobs(filter?: JobFilter): Promise<JobRow[]>;
-  /** Replaces the read-model row of an existing job (no-op for an unknown id). */
-  saveJob(row: JobRow): Promise<void>;
-  /** `saveJob` for several jobs, in one transaction. */
-  saveJobs(rows: JobRow[]): Promise<void>;
+  /**
+   * Replaces the read-model row of an existing job (no-op for an unknown id) with the next
+   * `seq`; returns the row as saved.
+   */
+  saveJob(row: JobRow): Promise<JobRow>;
+  /** `saveJob` for several jobs, in one transaction; the saved rows in the order given. */
+  saveJobs(rows: JobRow[]): Promise<JobRow[]>;
+  /** The `seq` of the latest committed job-row save (0 before any). */
+  lastJobSeq(): Promise<number>;
 
   // Share links
   createShareLink(link: ShareLinkRow): Promise<void>;

@@ -118,7 +118,9 @@ export class Projector implements Extension {
       }
     }
     try {
-      await this.storage.saveJobs(projected.filter((p) => p.step.save).map((p) => p.step.row));
+      const toSave = projected.filter((p) => p.step.save);
+      const saved = await this.storage.saveJobs(toSave.map((p) => p.step.row));
+      toSave.forEach((p, i) => (p.step.row = saved[i]!));
     } catch (error) {
       this.log.error('projection failed', { documents: projected.map((p) => p.document.name), error });
       return;
@@ -144,7 +146,7 @@ export class Projector implements Extension {
   private async projectFactsNow(facts: JobFacts, changed: boolean): Promise<{ row: JobRow | null; previous: JobRow | null }> {
     const step = await this.prepare(facts, changed);
     if (!step) return { row: null, previous: null };
-    if (step.save) await this.storage.saveJob(step.row);
+    if (step.save) step.row = await this.storage.saveJob(step.row);
     this.rows.set(jobDocumentName(facts.id), step.row);
     await this.announceBatch([step]);
     await this.announce(step);

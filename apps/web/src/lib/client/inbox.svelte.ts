@@ -1,41 +1,27 @@
 /**
  * The signed-in user's inbox (docs/sync.md): notifications live over `inbox:<userId>`, the
  * backlog after the last seen position on every (re)connect, read state across devices, and
- * live job rows for boards and lists. Reactive with Svelte 5 runes.
+ * job rows for boards and lists — live, and caught up after every (re)connect or `resync`
+ * (`jobs`, a JobRows store). Reactive with Svelte 5 runes.
  *
  * The notifications and the cursor are kept in the user's IndexedDB database (db.ts), so the
  * inbox shows at once, offline too, and only the backlog after the cursor is fetched.
  */
+import type { InboxMessage, InboxRequest, JobSummary } from '@pitboard/job-model';
 import * as Y from 'yjs';
 import { currentUser, setCurrentUser } from './account';
 import { provide } from './connection';
 import { localDb, type LocalDb, type StoredNotification } from './db';
+import { JobRows } from './job-rows.svelte';
+import { liveness } from './liveness.svelte';
 
 /** A notification as the server sends it (docs/api.md), stored as is. */
 export type Notification = StoredNotification;
 
-export interface JobRowSummary {
-  id: string;
-  number: number;
-  bike: string;
-  status: string;
-  progress: { done: number; total: number };
-  assigneeId: string | null;
-  customerId: string;
-  updatedAt: string;
-  statusSince: string;
-  createdAt: string;
-  customerName?: string;
-  description?: string;
-  stuckReason?: string | null;
-}
+/** A job's list row as the server sends it (one definition: @pitboard/job-model). */
+export type JobRowSummary = JobSummary;
 
-type Message =
-  | { type: 'notification'; notification: Notification; unread: number }
-  | { type: 'changed'; notifications: Notification[]; unread: number }
-  | { type: 'backlog'; notifications: Notification[]; unread: number; more: boolean }
-  | { type: 'job'; job: JobRowSummary }
-  | { type: 'resync' };
+type Message = InboxMessage;
 
 export class Inbox {
   notifications = $state<Notification[]>([]);
@@ -45,6 +31,11 @@ export class Inbox {
   private cursor = 0;
   private readonly newListeners = new Set<(n: Notification) => void>();
   private readonly jobListeners = new Set<(job: JobRowSummary) => void>();
+  private readonly caughtUpListeners = new Set<() => void>();
+  /** Job rows as of the last catch-up plus live rows since. */
+  readonly jobs = new JobRows();
+  /** What the catch-up under way still waits for. */
+  private waiting = { jobs: false, backlog: false };
   private provider: ReturnType<typeof provide> | null = null;
   private readonly db: LocalDb;
   /** Resolves when the cached notifications are loaded from the device. */
@@ -74,13 +65,42 @@ export class Inbox {
 
   start(): void {
     if (this.provider) return;
+    liveness.watch();
     this.provider = provide(`inbox:${this.userId}`, new Y.Doc(), {
+      // Every (re)connect, of any cause: ask for everything after what this tab has seen.
       onSynced: () => {
         this.synced = true;
-        void this.loaded.then(() => this.provider?.sendStateless(JSON.stringify({ type: 'sync', after: this.cursor })));
+        void this.loaded.then(() => this.catchUp());
       },
+      onClose: () => liveness.behind(),
       onStateless: ({ payload }: { payload: string }) => this.receive(JSON.parse(payload) as Message)
     });
+  }
+
+  /** Asks for the job rows and notifications missed since the cursors; Live once both arrived. */
+  private catchUp(): void {
+    if (!this.provider) return;
+    liveness.behind();
+    this.waiting = { jobs: true, backlog: true };
+    this.request({ type: 'sync', after: this.cursor, jobsAfter: this.jobs.cursor });
+  }
+
+  private request(message: InboxRequest): void {
+    this.provider?.sendStateless(JSON.stringify(message));
+  }
+
+  private settled(part: 'jobs' | 'backlog'): void {
+    if (!this.waiting[part]) return;
+    this.waiting[part] = false;
+    if (this.waiting.jobs || this.waiting.backlog) return;
+    liveness.caughtUpNow();
+    for (const l of this.caughtUpListeners) l();
+  }
+
+  /** Called after each completed catch-up (a reconnect, a resync): lists and counters re-read. */
+  onCaughtUp(listener: () => void): () => void {
+    this.caughtUpListeners.add(listener);
+    return () => this.caughtUpListeners.delete(listener);
   }
 
   stop(): void {
@@ -94,7 +114,7 @@ export class Inbox {
     return () => this.newListeners.delete(listener);
   }
 
-  /** Called with every job row change the server pushes to this user. */
+  /** Called with every job row change the server pushes live to this user (catch-ups: onCaughtUp). */
   onJob(listener: (job: JobRowSummary) => void): () => void {
     this.jobListeners.add(listener);
     return () => this.jobListeners.delete(listener);
@@ -110,21 +130,30 @@ export class Inbox {
   }
 
   private receive(message: Message) {
-    // The server's instance missed messages (its Redis relay was down): ask again from our cursor.
     if (message.type === 'resync') {
-      this.provider?.sendStateless(JSON.stringify({ type: 'sync', after: this.cursor }));
+      this.catchUp(); // exactly as after a reconnect
+      return;
+    }
+    if (message.type === 'jobs') {
+      // Lists re-read the rows once the whole catch-up is in (onCaughtUp), not row by row.
+      if (this.jobs.receive(message)) this.request({ type: 'sync', jobsAfter: this.jobs.cursor });
+      if (!message.more) this.settled('jobs');
       return;
     }
     if (message.type === 'job') {
+      this.jobs.apply(message.job);
+      liveness.heard();
       for (const l of this.jobListeners) l(message.job);
       return;
     }
+    if (message.type !== 'backlog') liveness.heard();
     const incoming = message.type === 'notification' ? [message.notification] : message.notifications;
     this.unread = message.unread;
     this.merge(incoming);
     if (message.type === 'notification') for (const l of this.newListeners) l(message.notification);
-    if (message.type === 'backlog' && message.more) {
-      this.provider?.sendStateless(JSON.stringify({ type: 'sync', after: this.cursor }));
+    if (message.type === 'backlog') {
+      if (message.more) this.request({ type: 'sync', after: this.cursor });
+      else this.settled('backlog');
     }
   }
 

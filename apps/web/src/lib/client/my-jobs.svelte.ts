@@ -67,13 +67,28 @@ export class MyJobs {
     for (const gone of all.filter((j) => !mine.includes(j))) void this.store.dropIfSynced(gone.id);
   }
 
+  /**
+   * The whole list as the inbox's catch-up left it (after any reconnect, of any cause): jobs
+   * assigned meanwhile appear, jobs taken away or collected leave.
+   */
+  async replace(all: JobRowSummary[]): Promise<void> {
+    const mine = all.filter((r) => r.assigneeId === this.userId && r.status !== 'collected').map(listed);
+    const before = this.rows;
+    this.rows = mine;
+    this.refreshedAt = new Date();
+    this.refreshError = null;
+    await this.store.saveList(mine, true);
+    await this.keep();
+    for (const gone of before.filter((r) => !mine.some((m) => m.id === r.id))) void this.store.dropIfSynced(gone.id);
+  }
+
   /** A live row from the inbox. */
   async apply(row: JobRowSummary): Promise<void> {
     const mine = row.assigneeId === this.userId && row.status !== 'collected';
     const rest = this.rows.filter((r) => r.id !== row.id);
-    const listed: ListedJob = { id: row.id, number: row.number, bike: row.bike, status: row.status, progress: row.progress, assigneeId: row.assigneeId, updatedAt: row.updatedAt, stuckReason: row.stuckReason ?? null };
-    this.rows = mine ? [...rest, listed] : rest;
-    await this.store.saveRow(listed, mine);
+    const entry = listed(row);
+    this.rows = mine ? [...rest, entry] : rest;
+    await this.store.saveRow(entry, mine);
     await this.keep();
     if (!mine) void this.store.dropIfSynced(row.id);
   }
@@ -126,6 +141,10 @@ export class MyJobs {
     for (const { off } of this.docListeners.values()) off();
     this.docListeners.clear();
   }
+}
+
+function listed(row: JobRowSummary): ListedJob {
+  return { id: row.id, number: row.number, bike: row.bike, status: row.status, progress: row.progress, assigneeId: row.assigneeId, updatedAt: row.updatedAt, stuckReason: row.stuckReason ?? null };
 }
 
 const lists = new Map<string, MyJobs>();

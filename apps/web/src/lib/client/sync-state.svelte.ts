@@ -1,12 +1,11 @@
 /**
- * What the mechanic's status bar shows: connection, changes not yet on the server (all of this
- * user's replicas), last sync, and the problems that need a person (sign in again, storage).
+ * What the mechanic's status bar shows besides the connection state (liveness.svelte.ts):
+ * changes not yet on the server (all of this user's replicas), last sync, and the problems
+ * that need a person (sign in again, storage).
  */
-import { connectionState, onConnectionState, type ConnectionState } from './connection';
 import type { ReplicaStore } from './replicas';
 
 export class SyncState {
-  connection = $state<ConnectionState>(connectionState());
   pending = $state(0);
   lastSyncedAt = $state<Date | null>(null);
   needsSignIn = $state(false);
@@ -21,7 +20,7 @@ export class SyncState {
       this.storageError = store.storageError;
     };
     read();
-    this.cleanups.push(store.subscribe(read), onConnectionState((s) => (this.connection = s)));
+    this.cleanups.push(store.subscribe(read));
   }
 
   destroy(): void {
@@ -33,10 +32,3 @@ export function formatTime(d: Date | null): string {
   if (!d) return 'never';
   return d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 }
-
-export const CONNECTION_LABEL: Record<ConnectionState, string> = {
-  connecting: 'Connecting',
-  connected: 'Connected',
-  reconnecting: 'Reconnecting',
-  offline: 'Offline'
-};
