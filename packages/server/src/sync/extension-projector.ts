@@ -11,6 +11,7 @@ import type { Logger } from '../log.js';
 import type { JobRow, Storage } from '../storage/index.js';
 import type { ConnectionContext } from './context.js';
 import { jobDocumentName, parseDocumentName } from './documents.js';
+import { logRefusal } from './refusal-log.js';
 
 interface Projection {
   facts: JobFacts;
@@ -220,7 +221,9 @@ export class Projector implements Extension {
     for (const connection of document.getConnections()) {
       const user = (connection.context as ConnectionContext | undefined)?.user;
       if (user?.role === 'mechanic' && user.id !== assigneeId) {
-        connection.close({ code: 4403, reason: 'this job was assigned to someone else' });
+        const refusal = { code: 4403, reason: 'this job was assigned to someone else' };
+        logRefusal(this.log, { ...refusal, document: document.name, userId: user.id });
+        connection.close(refusal);
       }
     }
   }
