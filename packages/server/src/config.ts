@@ -63,7 +63,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     },
     jobBudget: {
       maxNotes: intSetting(env.JOB_MAX_NOTES, 1000, 'JOB_MAX_NOTES'),
-      maxItems: intSetting(env.JOB_MAX_ITEMS, 200, 'JOB_MAX_ITEMS'),
+      maxItems: intSetting(env.JOB_MAX_ITEMS, 100, 'JOB_MAX_ITEMS'),
       maxBytes: intSetting(env.JOB_MAX_BYTES, 4 * 1024 * 1024, 'JOB_MAX_BYTES')
     },
     notificationRetentionDays: intSetting(env.NOTIFICATION_RETENTION_DAYS, 30, 'NOTIFICATION_RETENTION_DAYS'),
