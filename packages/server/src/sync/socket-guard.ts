@@ -22,9 +22,13 @@ export interface SocketLimits {
   authDeadlineMs: number;
 }
 
-/** Close events of the socket itself (documented in docs/sync.md). */
+/**
+ * Close events of the socket itself (documented in docs/sync.md). The web app reads close
+ * reasons: these avoid the words it takes for an expired session ("signed in", "session"), as
+ * the provider simply reconnects and signs in again.
+ */
 export const PREAUTH_TOO_MUCH = { code: 1008, reason: 'too much data before signing in' } as const;
-export const AUTH_DEADLINE = { code: 4401, reason: 'not signed in in time' } as const;
+export const AUTH_DEADLINE = { code: 4401, reason: 'sign-in took too long' } as const;
 
 /** Hocuspocus message types that carry awareness (y-protocols), which Pitboard never uses. */
 const AWARENESS = 1;

@@ -112,8 +112,8 @@ describe('security class 9: a socket that never signs in', () => {
       const wrong = await rawSocket(t.wsUrl);
       wrong.ws.send(authFrame(`inbox:${manager.id}`, 'not-a-token'));
       await waitFor(() => silent.closed !== null && wrong.closed !== null, 15_000, 'the deadline to close both');
-      expect(silent.closed).toEqual({ code: 4401, reason: 'not signed in in time' });
-      expect(wrong.closed).toEqual({ code: 4401, reason: 'not signed in in time' });
+      expect(silent.closed).toEqual({ code: 4401, reason: 'sign-in took too long' });
+      expect(wrong.closed).toEqual({ code: 4401, reason: 'sign-in took too long' });
       // The signed-in socket, opened before them, outlived their deadline.
       expect(signedIn.socket.status).toBe('connected');
       expect(signedIn.provider.isAuthenticated).toBe(true);
