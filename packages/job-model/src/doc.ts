@@ -4,6 +4,7 @@
  */
 import * as Y from 'yjs';
 import { isRecord } from './schema.js';
+import { illFormedPaths } from './well-formed.js';
 import type { ItemFacts, JobFacts, NoteFacts, QcFacts, RawJob, StuckFacts } from './types.js';
 
 export const KNOWN_ROOTS = ['job', 'items', 'notes', 'stuck', 'qc'] as const;
@@ -56,6 +57,8 @@ export function readRaw(doc: Y.Doc): RawJob {
     if (hasListContent || hasKeys) roots.push(name);
     if (isKnownRoot(name) && (MAP_ROOTS.includes(name) ? hasListContent : hasKeys)) misshapen.push(name);
   }
+  // Below the roots, JSON hides content (a Y.Text's embeds, a map's list items): S1 judged on Yjs' own structures.
+  misshapen.push(...illFormedPaths(doc));
   return { roots, misshapen, ...raw };
 }
 

@@ -95,7 +95,9 @@ export interface RawJob {
   roots: string[];
   /**
    * Known roots that also hold content of the other kind (list entries in the `job` map,
-   * keys in the `items` list…): no reader sees it, so no change may put it there (P1).
+   * keys in the `items` list…), and paths below the roots whose Yjs content is not what S1
+   * says (a shared type, embed or formatting attribute where a plain value or an entry map
+   * belongs: see well-formed.ts). No reader sees all of it, so no change may leave it there (P1).
    */
   misshapen: string[];
   job: Record<string, unknown>;

@@ -35,6 +35,10 @@ export interface Config {
   inboxMaxBufferedBytes: number;
   /** How often the server pings every `/collab` socket (0: never); see http/keepalive.ts. */
   keepaliveMs: number;
+  /** `/collab` sockets: how many at once, and what one may cost before it signs in (docs/security.md, class 9). */
+  sockets: { maxConnections: number; preAuthMaxBytes: number; authDeadlineMs: number };
+  /** Budgets per job document, enforced when an update is admitted (docs/security.md, class 6). */
+  jobBudget: { maxNotes: number; maxItems: number; maxBytes: number };
   /** Read notifications older than this are deleted. */
   notificationRetentionDays: number;
   logLevel: string;
@@ -73,6 +77,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     },
     inboxMaxBufferedBytes: intSetting(env.INBOX_MAX_BUFFERED_BYTES, 1024 * 1024, 'INBOX_MAX_BUFFERED_BYTES'),
     keepaliveMs: intSetting(env.KEEPALIVE_INTERVAL_MS, 15_000, 'KEEPALIVE_INTERVAL_MS'),
+    sockets: {
+      maxConnections: intSetting(env.MAX_CONNECTIONS, 10_000, 'MAX_CONNECTIONS'),
+      preAuthMaxBytes: intSetting(env.PREAUTH_MAX_BYTES, 64 * 1024, 'PREAUTH_MAX_BYTES'),
+      authDeadlineMs: intSetting(env.AUTH_DEADLINE_SECONDS, 10, 'AUTH_DEADLINE_SECONDS') * 1000
+    },
+    jobBudget: {
+      maxNotes: intSetting(env.JOB_MAX_NOTES, 1000, 'JOB_MAX_NOTES'),
+      maxItems: intSetting(env.JOB_MAX_ITEMS, 100, 'JOB_MAX_ITEMS'),
+      maxBytes: intSetting(env.JOB_MAX_BYTES, 4 * 1024 * 1024, 'JOB_MAX_BYTES')
+    },
     notificationRetentionDays: intSetting(env.NOTIFICATION_RETENTION_DAYS, 30, 'NOTIFICATION_RETENTION_DAYS'),
     logLevel: env.LOG_LEVEL || 'info'
   };

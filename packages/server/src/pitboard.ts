@@ -25,6 +25,7 @@ import { Admission } from './sync/admission.js';
 import { Authentication } from './sync/extension-authentication.js';
 import { Gatekeeper } from './sync/extension-gatekeeper.js';
 import { MessageLimits } from './sync/extension-limits.js';
+import { SocketGuard } from './sync/socket-guard.js';
 import { persistence } from './sync/extension-persistence.js';
 import { Projector } from './sync/extension-projector.js';
 import { sha256Hex } from './auth/tokens.js';
@@ -41,6 +42,8 @@ export interface Pitboard {
   inbox: Inbox;
   notifier: Notifier;
   metrics: Metrics;
+  /** What `/collab` sockets may cost before signing in; awareness frames dropped. */
+  sockets: SocketGuard;
   api: Router;
   /** Demo logins created at this start, to print (empty when none were created). */
   demoLogins: { role: string; email: string; password: string }[];
@@ -58,10 +61,11 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
     onSessionsEnded: (ended) => guard.announce(ended),
     redisPrefix: deploymentPrefix(config)
   });
-  const admission = new Admission(storage, metrics);
+  const admission = new Admission(storage, metrics, config.jobBudget);
   const projector = new Projector(storage, log);
   const documentRelay = config.redisUrl ? redisExtension(config.redisUrl, config.redisPrefix) : null;
-  const limits = new MessageLimits(config.messageRate);
+  const limits = new MessageLimits(config.messageRate, log);
+  const sockets = new SocketGuard(config.sockets);
   const inbox = new Inbox(storage, bus, log, {
     maxBufferedBytes: config.inboxMaxBufferedBytes,
     onDelivered: (ms) => metrics.deliveryLagSeconds.observe(ms)
@@ -78,8 +82,8 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
       ...(documentRelay ? [documentRelay] : []),
       limits,
       guard,
-      new Authentication(auth, storage),
-      new Gatekeeper(admission),
+      new Authentication(auth, storage, log, (request) => sockets.authenticated(request)),
+      new Gatekeeper(admission, log),
       persistence(storage),
       projector,
       inbox
@@ -92,6 +96,11 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
   metrics.counter('pitboard_rate_limited_total', 'Documents closed for a connection sending too fast (4429)', () => limits.rateLimited);
   metrics.gauge('pitboard_open_connections_by_role', 'Signed-in clients (inbox connections) by role', () => connectionsByRole(hocuspocus), 'role');
   metrics.gauge('pitboard_loaded_documents', 'Documents in memory', () => hocuspocus.getDocumentsCount());
+  metrics.gauge('pitboard_unauthenticated_sockets', 'Open /collab sockets that have not signed in any document yet', () => sockets.unauthenticatedSockets);
+  metrics.counter('pitboard_sockets_closed_before_sign_in_total', 'Sockets closed for their pre-sign-in budget or deadline', () => sockets.closedBeforeSignIn);
+  metrics.counter('pitboard_upgrades_refused_total', 'WebSocket upgrades refused (503) at MAX_CONNECTIONS', () => sockets.upgradesRefused);
+  metrics.counter('pitboard_awareness_frames_dropped_total', 'Awareness frames received and dropped (Pitboard has no presence)', () => sockets.awarenessDropped);
+  metrics.gauge('pitboard_projection_turns_waiting', 'Read-model projections queued behind the running one', () => projector.waitingTurns);
   metrics.gauge('pitboard_redis_errors_total', 'Redis errors seen by this instance', () => ('errors' in bus ? (bus.errors as number) : 0));
   const relay = documentRelay && bus instanceof RedisBus ? watchRelay({ documentRelay, bus, hocuspocus, storage, inbox, metrics, log }) : null;
   relay?.onRecovered(() =>
@@ -130,6 +139,7 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
     inbox,
     notifier,
     metrics,
+    sockets,
     api,
     demoLogins,
     async close() {

@@ -48,7 +48,10 @@ export function collabUpgradeHandler(pitboard: Pitboard) {
     serverOptions: { maxPayload: pitboard.config.maxMessageBytes },
     hooks: {
       open(peer) {
-        const connection = pitboard.hocuspocus.handleConnection(peer.websocket as unknown as WebSocketLike, peer.request as Request);
+        const request = peer.request as Request;
+        // The guard closes sockets that do not sign in soon enough (socket-guard.ts).
+        pitboard.sockets.opened(request, (code, reason) => peer.close(code, reason));
+        const connection = pitboard.hocuspocus.handleConnection(peer.websocket as unknown as WebSocketLike, request);
         (peer as unknown as { hp: typeof connection }).hp = connection;
         keepalive.add(peer);
       },
@@ -60,10 +63,14 @@ export function collabUpgradeHandler(pitboard: Pitboard) {
           if (hp) hp.lastMessageReceivedAt = Date.now();
           return;
         }
-        hp?.handleMessage(data);
+        const verdict = pitboard.sockets.received(peer.request as Request, data, (code, reason) => peer.close(code, reason));
+        if (verdict === 'pass') hp?.handleMessage(data);
+        // A dropped awareness frame still shows the client is alive (Hocuspocus' idle timeout).
+        else if (verdict === 'awareness' && hp) hp.lastMessageReceivedAt = Date.now();
       },
       close(peer, event) {
         keepalive.remove(peer);
+        pitboard.sockets.closed(peer.request as Request);
         (peer as unknown as { hp?: { handleClose(e: { code?: number; reason?: string }): void } }).hp?.handleClose({
           code: event.code ?? 1000,
           reason: event.reason ?? ''
@@ -77,6 +84,12 @@ export function collabUpgradeHandler(pitboard: Pitboard) {
   return (req: IncomingMessage, socket: Duplex, head: Buffer): boolean => {
     const path = (req.url ?? '').split('?')[0]!.replace(/\/+$/, '');
     if (path !== '/collab') return false;
+    if (!pitboard.sockets.admitUpgrade(socket)) {
+      // MAX_CONNECTIONS reached: refused before the handshake, as a plain HTTP answer.
+      pitboard.log.debug('websocket refused: too many connections', { open: pitboard.sockets.open });
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 5\r\nContent-Type: text/plain\r\nContent-Length: 29\r\n\r\ntoo many connections, retry\r\n');
+      return true;
+    }
     ws.handleUpgrade(req, socket, head);
     return true;
   };

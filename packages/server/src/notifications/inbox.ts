@@ -11,6 +11,7 @@
  */
 import type { Connection, Extension, Hocuspocus, onConfigurePayload, onStatelessPayload } from '@hocuspocus/server';
 import type { InboxRequest } from '@pitboard/job-model';
+import { logRefusal } from '../sync/refusal-log.js';
 import type { Logger } from '../log.js';
 import type { Bus } from '../scale/bus.js';
 import { jobSummary } from '../jobs/projection.js';
@@ -196,8 +197,10 @@ export class Inbox implements Extension {
   private sendTo(connection: Connection, payload: string, userId: string): boolean {
     const buffered = (connection.webSocket as unknown as { bufferedAmount?: number }).bufferedAmount ?? 0;
     if (buffered > this.options.maxBufferedBytes) {
-      this.log.warn('inbox connection too far behind; closing it to catch up from storage', { userId, buffered });
-      connection.close({ code: 4008, reason: 'too far behind; reconnect to catch up' });
+      const refusal = { code: 4008, reason: 'too far behind; reconnect to catch up' };
+      logRefusal(this.log, { ...refusal, document: inboxDocumentName(userId), userId });
+      this.log.debug('inbox connection closed to catch up from storage', { userId, buffered });
+      connection.close(refusal);
       return false;
     }
     connection.sendStateless(payload);

@@ -15,7 +15,10 @@ import * as Y from 'yjs';
 import { BadRequestError, ForbiddenError } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 import type { Storage } from '../storage/index.js';
-import { cloneDoc, isEmptyUpdate } from './clone.js';
+import { isEmptyUpdate } from './clone.js';
+import { checkCounts, insertsContent, sizeError, type JobBudget } from './job-budget.js';
+
+const UNLIMITED: JobBudget = { maxNotes: Infinity, maxItems: Infinity, maxBytes: Infinity };
 
 /** How long an admitted update is kept for rebuilds: Hocuspocus applies it within a few ticks. */
 const IN_FLIGHT_MS = 2000;
@@ -27,17 +30,32 @@ class Shadow {
   private raw: RawJob | null = null;
   /** Admitted updates the live document may not have yet (re-applied on a rebuild). */
   private readonly inFlight = new Set<Uint8Array>();
+  /**
+   * The document's encoded size, or more: exact after a build or a measure, then grown by each
+   * update's length (an update never adds more than its own bytes). Measuring exactly costs a
+   * full encode, so it is done only when this bound says the budget may be exceeded.
+   */
+  private bytesAtMost = 0;
 
   constructor(private readonly live: Y.Doc) {
     this.doc = this.build();
     // Whatever reaches the live document reaches the shadow (a no-op for admitted updates).
-    live.on('update', (update: Uint8Array) => Y.applyUpdate(this.doc, update, MIRROR));
+    live.on('update', (update: Uint8Array) => {
+      Y.applyUpdate(this.doc, update, MIRROR);
+      this.bytesAtMost += update.byteLength;
+    });
     live.once('destroy', () => this.doc.destroy());
   }
 
   private build(): Y.Doc {
-    const doc = cloneDoc(this.live);
-    for (const update of this.inFlight) Y.applyUpdate(doc, update);
+    const state = Y.encodeStateAsUpdate(this.live);
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, state);
+    this.bytesAtMost = state.byteLength;
+    for (const update of this.inFlight) {
+      Y.applyUpdate(doc, update);
+      this.bytesAtMost += update.byteLength;
+    }
     doc.on('update', (_u: Uint8Array, origin: unknown) => {
       if (origin === MIRROR) this.raw = null;
     });
@@ -49,7 +67,7 @@ class Shadow {
   }
 
   /** Applies `update`; returns the state after it, or throws (the shadow is then rebuilt). */
-  tryUpdate(update: Uint8Array, check: (before: RawJob, after: RawJob) => void): RawJob {
+  tryUpdate(update: Uint8Array, check: (before: RawJob, after: RawJob) => void, maxBytes = Infinity): RawJob {
     const before = this.current();
     try {
       try {
@@ -60,6 +78,12 @@ class Shadow {
       // An update whose dependencies the server lacks would be applied later, unchecked.
       if (this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null) {
         throw new BadRequestError('update depends on changes the server does not have');
+      }
+      this.bytesAtMost += update.byteLength;
+      if (this.bytesAtMost > maxBytes) {
+        this.bytesAtMost = Y.encodeStateAsUpdate(this.doc).byteLength;
+        // Over the budget, only changes that insert nothing (deletions) pass.
+        if (this.bytesAtMost > maxBytes && insertsContent(update)) throw sizeError(maxBytes);
       }
       const after = readRaw(this.doc);
       check(before, after);
@@ -91,7 +115,8 @@ export class Admission {
 
   constructor(
     private readonly storage: Storage,
-    private readonly metrics?: Metrics
+    private readonly metrics?: Metrics,
+    private readonly budget: JobBudget = UNLIMITED
   ) {}
 
   async admit(doc: Y.Doc & { name: string }, actor: Actor, update: Uint8Array): Promise<void> {
@@ -102,13 +127,18 @@ export class Admission {
       throw new ForbiddenError('this job is not assigned to you');
     }
     // Synchronous up to the append, so the next update is checked against this one's result.
-    shadow.tryUpdate(update, (before, after) => {
-      const violations = checkChange(actor, before, after);
-      if (violations.length > 0) {
-        const first = violations[0]!;
-        throw new ForbiddenError(`not allowed to change ${first.path}: ${first.reason}`);
-      }
-    });
+    shadow.tryUpdate(
+      update,
+      (before, after) => {
+        const violations = checkChange(actor, before, after);
+        if (violations.length > 0) {
+          const first = violations[0]!;
+          throw new ForbiddenError(`not allowed to change ${first.path}: ${first.reason}`);
+        }
+        checkCounts(this.budget, before, after);
+      },
+      this.budget.maxBytes
+    );
     const started = performance.now();
     try {
       await this.storage.appendUpdate(doc.name, update);

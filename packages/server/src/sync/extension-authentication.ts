@@ -8,23 +8,44 @@ import { canOpenJob } from '@pitboard/job-model';
 import type { AuthService } from '../auth/auth-service.js';
 import { cookieValue, SESSION_COOKIE } from '../auth/auth-service.js';
 import { ForbiddenError, NotFoundError } from '../errors.js';
+import type { Logger } from '../log.js';
 import type { Storage } from '../storage/index.js';
 import type { ConnectionContext } from './context.js';
 import { parseDocumentName } from './documents.js';
+import { logIfRefusal } from './refusal-log.js';
 
 export class Authentication implements Extension {
   extensionName = 'pitboard-authentication';
 
   constructor(
     private readonly auth: AuthService,
-    private readonly storage: Storage
+    private readonly storage: Storage,
+    private readonly log: Logger,
+    /** Told when a document on the socket of `request` has authenticated (the socket guard). */
+    private readonly onSignedIn: (request: Request) => void = () => undefined
   ) {}
 
-  async onAuthenticate({ token, requestHeaders, documentName, connectionConfig }: onAuthenticatePayload): Promise<ConnectionContext> {
+  async onAuthenticate(payload: onAuthenticatePayload): Promise<ConnectionContext> {
+    let userId: string | null = null;
+    try {
+      const context = await this.authenticate(payload, (id) => (userId = id));
+      this.onSignedIn(payload.request);
+      return context;
+    } catch (error) {
+      logIfRefusal(this.log, error, payload.documentName, userId);
+      throw error;
+    }
+  }
+
+  private async authenticate(
+    { token, requestHeaders, documentName, connectionConfig }: onAuthenticatePayload,
+    identified: (userId: string) => void
+  ): Promise<ConnectionContext> {
     const address = parseDocumentName(documentName);
     const credential = token && token !== 'cookie' ? token : cookieValue(requestHeaders.get('cookie'), SESSION_COOKIE);
     const authenticatedAt = Date.now();
     const { user, sessionId } = await this.auth.sessions.validate(credential);
+    identified(user.id);
 
     if (address.kind === 'inbox') {
       if (address.userId !== user.id) throw new ForbiddenError('not your inbox');

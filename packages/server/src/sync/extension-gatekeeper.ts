@@ -4,23 +4,33 @@
  */
 import type { beforeSyncPayload, Extension } from '@hocuspocus/server';
 import { ForbiddenError } from '../errors.js';
+import type { Logger } from '../log.js';
 import type { Admission } from './admission.js';
 import { isEmptyUpdate } from './clone.js';
 import type { ConnectionContext } from './context.js';
+import { logIfRefusal } from './refusal-log.js';
 
 const SYNC_STEP_1 = 0;
 
 export class Gatekeeper implements Extension {
   extensionName = 'pitboard-gatekeeper';
 
-  constructor(private readonly admission: Admission) {}
+  constructor(
+    private readonly admission: Admission,
+    private readonly log: Logger
+  ) {}
 
   async beforeSync({ type, payload, document, context }: beforeSyncPayload<ConnectionContext>): Promise<void> {
     if (type === SYNC_STEP_1) return; // a state vector: asks for changes, writes nothing
-    if (context.address?.kind !== 'job') {
-      if (isEmptyUpdate(payload)) return; // a read-only client's empty sync step 2
-      throw new ForbiddenError('this document is read-only');
+    try {
+      if (context.address?.kind !== 'job') {
+        if (isEmptyUpdate(payload)) return; // a read-only client's empty sync step 2
+        throw new ForbiddenError('this document is read-only');
+      }
+      await this.admission.admit(document, { id: context.user.id, role: context.user.role }, payload);
+    } catch (error) {
+      logIfRefusal(this.log, error, document.name, context.user?.id ?? null);
+      throw error;
     }
-    await this.admission.admit(document, { id: context.user.id, role: context.user.role }, payload);
   }
 }

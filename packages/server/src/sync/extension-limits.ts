@@ -6,6 +6,8 @@
  */
 import type { beforeHandleMessagePayload, Extension, onChangePayload } from '@hocuspocus/server';
 import { PitboardError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { logRefusal } from './refusal-log.js';
 
 export interface RateLimitOptions {
   /** Sustained messages per second per connection. */
@@ -29,9 +31,12 @@ export class MessageLimits implements Extension {
   rateLimited = 0;
   private readonly buckets = new WeakMap<object, { tokens: number; at: number }>();
 
-  constructor(private readonly options: RateLimitOptions) {}
+  constructor(
+    private readonly options: RateLimitOptions,
+    private readonly log?: Logger
+  ) {}
 
-  async beforeHandleMessage({ connection }: beforeHandleMessagePayload): Promise<void> {
+  async beforeHandleMessage({ connection, documentName, context }: beforeHandleMessagePayload): Promise<void> {
     this.messagesIn += 1;
     const now = performance.now();
     const key = connection.webSocket as unknown as object;
@@ -40,7 +45,10 @@ export class MessageLimits implements Extension {
     bucket.at = now;
     if (bucket.tokens < 1) {
       this.rateLimited += 1;
-      throw new TooManyMessagesError();
+      const error = new TooManyMessagesError();
+      const userId = (context as { user?: { id?: string } } | undefined)?.user?.id ?? null;
+      if (this.log) logRefusal(this.log, { code: error.closeCode, reason: error.reason, document: documentName, userId });
+      throw error;
     }
     bucket.tokens -= 1;
     this.buckets.set(key, bucket);

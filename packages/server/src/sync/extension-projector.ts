@@ -11,6 +11,7 @@ import type { Logger } from '../log.js';
 import type { JobRow, Storage } from '../storage/index.js';
 import type { ConnectionContext } from './context.js';
 import { jobDocumentName, parseDocumentName } from './documents.js';
+import { logRefusal } from './refusal-log.js';
 
 interface Projection {
   facts: JobFacts;
@@ -32,6 +33,10 @@ export class Projector implements Extension {
   private readonly rows = new Map<string, JobRow>();
   private scheduled: NodeJS.Immediate | null = null;
   private running: Promise<void> = Promise.resolve();
+  /** Turns queued behind the running one, not started yet. */
+  private waiting = 0;
+  /** The last queued turn, when it is a flush that has not started: later flushes join it. */
+  private pendingFlush: Promise<void> | null = null;
   private readonly listeners: JobChangeListener[] = [];
   private readonly batchListeners: JobBatchListener[] = [];
 
@@ -72,8 +77,31 @@ export class Projector implements Extension {
     this.dirty.set(documentName, { document, changed: changed || (this.dirty.get(documentName)?.changed ?? false) });
     this.scheduled ??= setImmediate(() => {
       this.scheduled = null;
-      void this.inTurn(() => this.flushNow()).catch(() => undefined);
+      void this.flushInTurn().catch(() => undefined);
     });
+  }
+
+  /** Turns waiting behind the running projection (for tests and /metrics): at most one flush. */
+  get waitingTurns(): number {
+    return this.waiting;
+  }
+
+  /**
+   * A flush projects every document dirty when it *starts*, so a flush already waiting covers
+   * any change made before it starts: joining it, rather than queueing one more turn per burst
+   * of edits, keeps the queue at one turn whatever the load. (Queueing one per burst let it grow
+   * without bound where a turn outlasts the gap between edits — PostgreSQL under two sockets at
+   * the rate limit — and an API write, waiting at the end of the queue, hung until the load
+   * stopped: docs/security.md, class 7.) Only the chain's last turn is joined, so order holds.
+   */
+  private flushInTurn(): Promise<void> {
+    if (this.pendingFlush) return this.pendingFlush;
+    const turn: Promise<void> = this.inTurn(() => {
+      if (this.pendingFlush === turn) this.pendingFlush = null;
+      return this.flushNow();
+    });
+    this.pendingFlush = turn;
+    return turn;
   }
 
   /**
@@ -82,7 +110,12 @@ export class Projector implements Extension {
    * notification engine would see the job step back (e.g. "unassigned" right after "assigned").
    */
   private inTurn<T>(work: () => Promise<T>): Promise<T> {
-    const turn = this.running.then(work);
+    this.waiting += 1;
+    this.pendingFlush = null;
+    const turn = this.running.then(() => {
+      this.waiting -= 1;
+      return work();
+    });
     this.running = turn.then(
       () => undefined,
       () => undefined
@@ -100,7 +133,7 @@ export class Projector implements Extension {
       clearImmediate(this.scheduled);
       this.scheduled = null;
     }
-    return this.inTurn(() => this.flushNow());
+    return this.flushInTurn();
   }
 
   /** One batch: the facts of every dirty document as they are now, one commit for the rows. */
@@ -190,7 +223,9 @@ export class Projector implements Extension {
     for (const connection of document.getConnections()) {
       const user = (connection.context as ConnectionContext | undefined)?.user;
       if (user?.role === 'mechanic' && user.id !== assigneeId) {
-        connection.close({ code: 4403, reason: 'this job was assigned to someone else' });
+        const refusal = { code: 4403, reason: 'this job was assigned to someone else' };
+        logRefusal(this.log, { ...refusal, document: document.name, userId: user.id });
+        connection.close(refusal);
       }
     }
   }

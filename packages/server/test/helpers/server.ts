@@ -15,7 +15,7 @@ import * as Y from 'yjs';
 import { addUser } from '../../src/auth/users.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { startServer, type RunningServer } from '../../src/http/server.js';
-import { createLogger } from '../../src/log.js';
+import { createLogger, type Logger } from '../../src/log.js';
 import { createPitboard, type Pitboard } from '../../src/pitboard.js';
 import { openStorage } from '../../src/storage/index.js';
 
@@ -60,12 +60,14 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-export async function startTestServer(options: { db?: TestDatabase; config?: Partial<Config>; env?: Record<string, string> } = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: { db?: TestDatabase; config?: Partial<Config>; env?: Record<string, string>; log?: Logger } = {}
+): Promise<TestServer> {
   const db = options.db ?? (await testDatabase());
   const dataDir = db.dataDir;
   const env = { PITBOARD_DEMO: '0', LOG_LEVEL: 'silent', ...options.env, ...db.env, HOST: '127.0.0.1' };
   const config = loadConfig(env as NodeJS.ProcessEnv, { port: 0, ...options.config });
-  const pitboard = await createPitboard(config, createLogger(env.LOG_LEVEL));
+  const pitboard = await createPitboard(config, options.log ?? createLogger(env.LOG_LEVEL));
   const server = await startServer(pitboard);
   return { pitboard, server, url: server.url, wsUrl: `${server.url.replace(/^http/, 'ws')}/collab`, dataDir, stop: () => server.stop() };
 }
