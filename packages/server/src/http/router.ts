@@ -5,8 +5,9 @@
  */
 import type { Actor } from '@pitboard/job-model';
 import type { ValidSession } from '../auth/sessions.js';
-import { ForbiddenError, PitboardError, RateLimitedError, TooLargeError, BadRequestError } from '../errors.js';
+import { ForbiddenError, PitboardError, RateLimitedError, TooLargeError } from '../errors.js';
 import type { Logger } from '../log.js';
+import { readJsonBody, TOO_LARGE_HEADERS } from './body.js';
 
 export interface RequestContext {
   request: Request;
@@ -85,7 +86,11 @@ export class Router {
     } catch (error) {
       if (error instanceof PitboardError) {
         const headers: Record<string, string> =
-          error instanceof RateLimitedError ? { 'retry-after': String(error.retryAfterSeconds) } : {};
+          error instanceof RateLimitedError
+            ? { 'retry-after': String(error.retryAfterSeconds) }
+            : error instanceof TooLargeError
+              ? TOO_LARGE_HEADERS
+              : {};
         return json({ error: error.reason }, error.status, headers);
       }
       this.deps.log.error('request failed', { method: request.method, path, error });
@@ -112,22 +117,6 @@ export function json(data: unknown, status = 200, headers: Record<string, string
     status,
     headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers }
   });
-}
-
-async function readJsonBody(request: Request, maxBytes: number): Promise<Record<string, unknown>> {
-  const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > maxBytes) throw new TooLargeError();
-  const text = await request.text();
-  if (text.length > maxBytes) throw new TooLargeError();
-  if (!text.trim()) return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new BadRequestError('body is not valid JSON');
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new BadRequestError('body must be a JSON object');
-  return value as Record<string, unknown>;
 }
 
 function safeDecode(s: string): string {
