@@ -22,6 +22,8 @@ export interface Config {
   messageRate: { perSecond: number; burst: number };
   /** Unsent bytes an inbox connection may have queued before it is closed to catch up later. */
   inboxMaxBufferedBytes: number;
+  /** Open share-page event streams allowed per share link and per client address (429 beyond). */
+  shareStreams: { perLink: number; perAddress: number };
   /** Read notifications older than this are deleted. */
   notificationRetentionDays: number;
   logLevel: string;
@@ -52,6 +54,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       burst: intSetting(env.MESSAGE_RATE_BURST, 500, 'MESSAGE_RATE_BURST')
     },
     inboxMaxBufferedBytes: intSetting(env.INBOX_MAX_BUFFERED_BYTES, 1024 * 1024, 'INBOX_MAX_BUFFERED_BYTES'),
+    shareStreams: {
+      perLink: intSetting(env.SHARE_STREAMS_PER_LINK, 20, 'SHARE_STREAMS_PER_LINK'),
+      perAddress: intSetting(env.SHARE_STREAMS_PER_ADDRESS, 50, 'SHARE_STREAMS_PER_ADDRESS')
+    },
     notificationRetentionDays: intSetting(env.NOTIFICATION_RETENTION_DAYS, 30, 'NOTIFICATION_RETENTION_DAYS'),
     logLevel: env.LOG_LEVEL || 'info'
   };

@@ -57,7 +57,7 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
   const notifier = new Notifier(storage, inbox, log, { observeHook: (ms) => metrics.hookSeconds.observe(ms) });
   projector.onJobChanges((changes) => notifier.onJobChanges(changes));
   projector.onJobChange(({ row, previous }) => inbox.deliverJob(row, previous));
-  const shareFeed = new ShareFeed(bus);
+  const shareFeed = new ShareFeed(bus, storage, config.shareStreams);
   projector.onJobChange(({ facts, row }) => shareFeed.publish(facts, row));
   const hocuspocus = new Hocuspocus({
     quiet: true,

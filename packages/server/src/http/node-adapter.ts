@@ -39,7 +39,3 @@ export async function sendResponse(res: ServerResponse, response: Response): Pro
   }
   res.end();
 }
-
-export function clientAddress(req: IncomingMessage): string {
-  return req.socket.remoteAddress ?? 'unknown';
-}

@@ -11,7 +11,8 @@ import type { WebSocketLike } from '@hocuspocus/server';
 import crossws from 'crossws/adapters/node';
 import type { Pitboard } from '../pitboard.js';
 import { compressResponse } from './compress.js';
-import { clientAddress, sendResponse, toRequest } from './node-adapter.js';
+import { clientAddress } from './client-address.js';
+import { sendResponse, toRequest } from './node-adapter.js';
 
 export type NodeHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
