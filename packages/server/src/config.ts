@@ -27,6 +27,8 @@ export interface Config {
   /** Read notifications older than this are deleted. */
   notificationRetentionDays: number;
   logLevel: string;
+  /** When set, `/metrics` needs `Authorization: Bearer <it>`. */
+  metricsToken: string | null;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -59,7 +61,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       perAddress: intSetting(env.SHARE_STREAMS_PER_ADDRESS, 50, 'SHARE_STREAMS_PER_ADDRESS')
     },
     notificationRetentionDays: intSetting(env.NOTIFICATION_RETENTION_DAYS, 30, 'NOTIFICATION_RETENTION_DAYS'),
-    logLevel: env.LOG_LEVEL || 'info'
+    logLevel: env.LOG_LEVEL || 'info',
+    metricsToken: env.METRICS_TOKEN || null
   };
   return { ...config, ...overrides };
 }

@@ -7,6 +7,7 @@ import type { Metrics } from '../metrics.js';
 import type { Inbox } from '../notifications/inbox.js';
 import type { ShareFeed } from '../jobs/share-feed.js';
 import type { Storage } from '../storage/index.js';
+import { requireMetricsToken } from './metrics-auth.js';
 import { json, Router } from './router.js';
 import { authRoutes } from './routes/auth.js';
 import { jobRoutes } from './routes/jobs.js';
@@ -46,6 +47,9 @@ export function createApi(deps: ApiDeps): Router {
   shareEventsRoute(router, deps.jobs, deps.shareFeed);
   statsRoutes(router, { storage: deps.storage, liveConnections: deps.liveConnections });
   notificationRoutes(router, { storage: deps.storage, inbox: deps.inbox });
-  router.on('GET', '/metrics', async () => new Response(deps.metrics.render(), { headers: { 'content-type': 'text/plain; version=0.0.4' } }));
+  router.on('GET', '/metrics', async (ctx) => {
+    requireMetricsToken(ctx.request.headers, config.metricsToken);
+    return new Response(deps.metrics.render(), { headers: { 'content-type': 'text/plain; version=0.0.4', 'cache-control': 'no-store' } });
+  });
   return router;
 }
