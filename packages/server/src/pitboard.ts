@@ -65,7 +65,7 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
       // Several instances share documents through Redis (priority 1000: it runs first).
       ...(config.redisUrl ? [redisExtension(config.redisUrl)] : []),
       limits,
-      new Authentication(auth, storage),
+      new Authentication(auth, storage, [new URL(config.publicUrl).origin]),
       new Gatekeeper(admission),
       persistence(storage),
       projector,

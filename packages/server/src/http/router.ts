@@ -8,6 +8,7 @@ import type { ValidSession } from '../auth/sessions.js';
 import { ForbiddenError, PitboardError, RateLimitedError, TooLargeError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { readJsonBody, TOO_LARGE_HEADERS } from './body.js';
+import { fromOwnSite, usesSessionCookie } from './origin.js';
 
 export interface RequestContext {
   request: Request;
@@ -99,16 +100,19 @@ export class Router {
   }
 
   /**
-   * CSRF: a state-changing request that a browser sent from another site is refused. Requests
-   * without an Origin header (scripts, Bearer clients) are not browser cross-site requests.
+   * CSRF: a state-changing request a browser sent from another site is refused — one with a
+   * foreign Origin, and one riding on the session cookie that cannot show it comes from our
+   * own pages (no Origin and no `Sec-Fetch-Site: same-origin`). Bearer clients (scripts) send
+   * no cookie and need no Origin.
    */
   private checkOrigin(request: Request) {
-    if (request.method === 'GET' || request.method === 'HEAD') return;
-    if (request.headers.get('sec-fetch-site') === 'cross-site') throw new ForbiddenError('cross-site request refused');
-    const origin = request.headers.get('origin');
-    if (!origin) return;
-    const self = new URL(request.url).origin;
-    if (origin !== self && !this.deps.allowedOrigins.includes(origin)) throw new ForbiddenError('cross-site request refused');
+    if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return;
+    const headers = request.headers;
+    const self = [new URL(request.url).origin, ...this.deps.allowedOrigins];
+    const marked = headers.has('origin') || headers.has('sec-fetch-site');
+    if ((marked || usesSessionCookie(headers)) && !fromOwnSite(headers, self)) {
+      throw new ForbiddenError('cross-site request refused');
+    }
   }
 }
 

@@ -8,6 +8,7 @@ import { canOpenJob } from '@pitboard/job-model';
 import type { AuthService } from '../auth/auth-service.js';
 import { cookieValue, SESSION_COOKIE } from '../auth/auth-service.js';
 import { ForbiddenError, NotFoundError } from '../errors.js';
+import { fromOwnSite } from '../http/origin.js';
 import type { Storage } from '../storage/index.js';
 import type { ConnectionContext } from './context.js';
 import { parseDocumentName } from './documents.js';
@@ -17,12 +18,19 @@ export class Authentication implements Extension {
 
   constructor(
     private readonly auth: AuthService,
-    private readonly storage: Storage
+    private readonly storage: Storage,
+    /** PUBLIC_URL's origin: a cookie-authenticated socket must come from our own pages. */
+    private readonly allowedOrigins: readonly string[] = []
   ) {}
 
   async onAuthenticate({ token, requestHeaders, documentName, connectionConfig }: onAuthenticatePayload): Promise<ConnectionContext> {
     const address = parseDocumentName(documentName);
-    const credential = token && token !== 'cookie' ? token : cookieValue(requestHeaders.get('cookie'), SESSION_COOKIE);
+    const viaCookie = !token || token === 'cookie';
+    // Another site's page can open a socket to us and the browser attaches our cookie: only
+    // our own pages may sign in with it (a provider token cannot be forged that way).
+    const cookie = viaCookie ? cookieValue(requestHeaders.get('cookie'), SESSION_COOKIE) : null;
+    if (cookie && !fromOwnSite(requestHeaders, this.allowedOrigins)) throw new ForbiddenError('cross-site connection refused');
+    const credential = viaCookie ? cookie : token;
     const { user, sessionId } = await this.auth.sessions.validate(credential);
 
     if (address.kind === 'inbox') {
