@@ -79,6 +79,7 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
   metrics.counter('pitboard_rate_limited_total', 'Documents closed for a connection sending too fast (4429)', () => limits.rateLimited);
   metrics.gauge('pitboard_open_connections_by_role', 'Signed-in clients (inbox connections) by role', () => connectionsByRole(hocuspocus), 'role');
   metrics.gauge('pitboard_loaded_documents', 'Documents in memory', () => hocuspocus.getDocumentsCount());
+  metrics.counter('pitboard_storage_lock_waits_total', 'Times a statement found SQLite locked by another process and waited', () => storage.lockWaits());
   metrics.gauge('pitboard_redis_errors_total', 'Redis errors seen by this instance', () => ('errors' in bus ? (bus.errors as number) : 0));
   let ready = false;
   const api = createApi({

@@ -7,6 +7,8 @@ import type { Metrics } from '../metrics.js';
 import type { Inbox } from '../notifications/inbox.js';
 import type { ShareFeed } from '../jobs/share-feed.js';
 import type { Storage } from '../storage/index.js';
+import { runChecks } from '../health/checks.js';
+import { storageCheck } from '../health/storage-check.js';
 import { requireMetricsToken } from './metrics-auth.js';
 import { json, Router } from './router.js';
 import { authRoutes } from './routes/auth.js';
@@ -36,7 +38,13 @@ export function createApi(deps: ApiDeps): Router {
     allowedOrigins: [new URL(config.publicUrl).origin],
     log: deps.log
   });
-  router.on('GET', '/healthz', async () => (deps.ready() ? json({ ok: true }) : json({ error: 'starting or stopping' }, 503)));
+  // Readiness: every named check must pass (docs/api.md). `ok` stays for older clients.
+  const checks = { storage: storageCheck(deps.storage) };
+  router.on('GET', '/healthz', async () => {
+    const result = await runChecks(checks);
+    if (!deps.ready()) return json({ ok: false, status: 'unavailable', error: 'starting or stopping', checks: result.checks }, 503);
+    return json({ ok: result.ok, status: result.ok ? 'ok' : 'unavailable', checks: result.checks }, result.ok ? 200 : 503);
+  });
   authRoutes(router, {
     auth: deps.auth,
     storage: deps.storage,
