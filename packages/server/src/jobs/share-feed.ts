@@ -25,6 +25,7 @@ interface LinkGroup {
   streams: Set<ShareStream>;
 }
 
+/** 0 means no cap. */
 export interface ShareStreamLimits {
   perLink: number;
   perAddress: number;
@@ -55,7 +56,7 @@ export class ShareFeed {
 
   /** Refuses early (before any lookup) an address already at its cap. */
   checkAddress(address: string): void {
-    if ((this.perAddress.get(address) ?? 0) >= this.limits.perAddress) {
+    if (this.limits.perAddress > 0 && (this.perAddress.get(address) ?? 0) >= this.limits.perAddress) {
       throw new RateLimitedError('too many live views open from this address; close one and try again', 30);
     }
   }
@@ -68,7 +69,7 @@ export class ShareFeed {
     this.checkAddress(address);
     const byLink = this.jobs.get(link.jobId);
     const group = byLink?.get(link.id);
-    if ((group?.streams.size ?? 0) + this.pendingFor(link.id) >= this.limits.perLink) {
+    if (this.limits.perLink > 0 && (group?.streams.size ?? 0) + this.pendingFor(link.id) >= this.limits.perLink) {
       throw new RateLimitedError('too many live views open for this link; close one and try again', 30);
     }
     this.perAddress.set(address, (this.perAddress.get(address) ?? 0) + 1);
