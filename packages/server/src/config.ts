@@ -39,9 +39,13 @@ export interface Config {
   sockets: { maxConnections: number; preAuthMaxBytes: number; authDeadlineMs: number };
   /** Budgets per job document, enforced when an update is admitted (docs/security.md, class 6). */
   jobBudget: { maxNotes: number; maxItems: number; maxBytes: number };
+  /** Open share-page event streams allowed per share link and per client address (429 beyond). */
+  shareStreams: { perLink: number; perAddress: number };
   /** Read notifications older than this are deleted. */
   notificationRetentionDays: number;
   logLevel: string;
+  /** When set, `/metrics` needs `Authorization: Bearer <it>`. */
+  metricsToken: string | null;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -87,8 +91,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       maxItems: intSetting(env.JOB_MAX_ITEMS, 100, 'JOB_MAX_ITEMS'),
       maxBytes: intSetting(env.JOB_MAX_BYTES, 4 * 1024 * 1024, 'JOB_MAX_BYTES')
     },
+    shareStreams: {
+      perLink: intSetting(env.SHARE_STREAMS_PER_LINK, 20, 'SHARE_STREAMS_PER_LINK'),
+      perAddress: intSetting(env.SHARE_STREAMS_PER_ADDRESS, 50, 'SHARE_STREAMS_PER_ADDRESS')
+    },
     notificationRetentionDays: intSetting(env.NOTIFICATION_RETENTION_DAYS, 30, 'NOTIFICATION_RETENTION_DAYS'),
-    logLevel: env.LOG_LEVEL || 'info'
+    logLevel: env.LOG_LEVEL || 'info',
+    metricsToken: env.METRICS_TOKEN || null
   };
   return { ...config, ...overrides };
 }

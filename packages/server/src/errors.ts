@@ -60,6 +60,13 @@ export class RateLimitedError extends PitboardError {
   }
 }
 
+/** The database stayed locked (by another process) longer than a request may wait. */
+export class StorageBusyError extends PitboardError {
+  constructor(reason = 'the database is busy; please try again in a moment') {
+    super(503, reason);
+  }
+}
+
 /** The `{code, reason}` shape Hocuspocus uses to close a connection when a hook throws. */
 export function closeEventFor(error: unknown): { code: number; reason: string } {
   if (error instanceof PitboardError) return { code: error.closeCode, reason: error.reason };

@@ -73,7 +73,7 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
   const notifier = new Notifier(storage, inbox, log, { observeHook: (ms) => metrics.hookSeconds.observe(ms) });
   projector.onJobChanges((changes) => notifier.onJobChanges(changes));
   projector.onJobChange(({ row, previous }) => inbox.deliverJob(row, previous));
-  const shareFeed = new ShareFeed(bus);
+  const shareFeed = new ShareFeed(bus, storage, config.shareStreams);
   projector.onJobChange(({ facts, row }) => shareFeed.publish(facts, row));
   const hocuspocus = new Hocuspocus({
     quiet: true,
@@ -82,7 +82,7 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
       ...(documentRelay ? [documentRelay] : []),
       limits,
       guard,
-      new Authentication(auth, storage, log, (request) => sockets.authenticated(request)),
+      new Authentication(auth, storage, log, (request) => sockets.authenticated(request), [new URL(config.publicUrl).origin]),
       new Gatekeeper(admission, log),
       persistence(storage),
       projector,
@@ -101,6 +101,7 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
   metrics.counter('pitboard_upgrades_refused_total', 'WebSocket upgrades refused (503) at MAX_CONNECTIONS', () => sockets.upgradesRefused);
   metrics.counter('pitboard_awareness_frames_dropped_total', 'Awareness frames received and dropped (Pitboard has no presence)', () => sockets.awarenessDropped);
   metrics.gauge('pitboard_projection_turns_waiting', 'Read-model projections queued behind the running one', () => projector.waitingTurns);
+  metrics.counter('pitboard_storage_lock_waits_total', 'Times a statement found SQLite locked by another process and waited', () => storage.lockWaits());
   metrics.gauge('pitboard_redis_errors_total', 'Redis errors seen by this instance', () => ('errors' in bus ? (bus.errors as number) : 0));
   const relay = documentRelay && bus instanceof RedisBus ? watchRelay({ documentRelay, bus, hocuspocus, storage, inbox, metrics, log }) : null;
   relay?.onRecovered(() =>

@@ -68,7 +68,7 @@ describe('sync: who may open which document (SPEC P8)', () => {
     const { HocuspocusProvider, HocuspocusProviderWebsocket } = await import('@hocuspocus/provider');
     class CookieSocket extends WebSocket {
       constructor(url: string) {
-        super(url, { headers: { cookie: `session=${manager.token}` } });
+        super(url, { headers: { cookie: `session=${manager.token}`, origin: t.url } });
       }
     }
     const socket = new HocuspocusProviderWebsocket({ url: t.wsUrl, WebSocketPolyfill: CookieSocket });

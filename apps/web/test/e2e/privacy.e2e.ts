@@ -62,7 +62,13 @@ describe('privacy', () => {
     const marker = `INTERNAL-${randomBytes(6).toString('hex')}`;
     const later = `INTERNAL-LATER-${randomBytes(6).toString('hex')}`;
     const manager = await signIn(browser, app, DEMO.manager);
-    const api = manager.page.request;
+    // The manager's session cookie, sent as the page's own fetch would: with our Origin
+    // (cookie-authenticated writes need it, docs/security.md).
+    const request = manager.page.request;
+    const api = {
+      post: (url: string, options: { data: unknown }) => request.post(url, { ...options, headers: { origin: app.url } }),
+      get: (url: string) => request.get(url)
+    };
 
     // A job for the signed-in demo customer, with an internal note carrying the marker.
     const created = await api.post('/api/jobs', { data: { bike: 'Canyon Grail', customer: { name: 'Chris Rider', email: DEMO.customer }, items: ['Replace chain', 'Check brakes'] } });

@@ -7,7 +7,9 @@ import type { Metrics } from '../metrics.js';
 import type { Inbox } from '../notifications/inbox.js';
 import type { ShareFeed } from '../jobs/share-feed.js';
 import type { Storage } from '../storage/index.js';
-import { healthResponse, type HealthCheck } from './health.js';
+import { healthResponse, type HealthCheck } from '../health/checks.js';
+import { storageCheck } from '../health/storage-check.js';
+import { requireMetricsToken } from './metrics-auth.js';
 import { Router } from './router.js';
 import { authRoutes } from './routes/auth.js';
 import { jobRoutes } from './routes/jobs.js';
@@ -38,7 +40,10 @@ export function createApi(deps: ApiDeps): Router {
     allowedOrigins: [new URL(config.publicUrl).origin],
     log: deps.log
   });
-  router.on('GET', '/healthz', () => healthResponse(deps.ready(), deps.checks ?? {}));
+  // Readiness: every named check must pass (docs/api.md). Storage failing makes the instance
+  // unavailable; any other check (the Redis relay) makes it degraded.
+  const checks = { storage: storageCheck(deps.storage), ...deps.checks };
+  router.on('GET', '/healthz', () => healthResponse(deps.ready(), checks, new Set(['storage'])));
   authRoutes(router, {
     auth: deps.auth,
     storage: deps.storage,
@@ -49,6 +54,9 @@ export function createApi(deps: ApiDeps): Router {
   shareEventsRoute(router, deps.jobs, deps.shareFeed);
   statsRoutes(router, { storage: deps.storage, liveConnections: deps.liveConnections });
   notificationRoutes(router, { storage: deps.storage, inbox: deps.inbox });
-  router.on('GET', '/metrics', async () => new Response(deps.metrics.render(), { headers: { 'content-type': 'text/plain; version=0.0.4' } }));
+  router.on('GET', '/metrics', async (ctx) => {
+    requireMetricsToken(ctx.request.headers, config.metricsToken);
+    return new Response(deps.metrics.render(), { headers: { 'content-type': 'text/plain; version=0.0.4', 'cache-control': 'no-store' } });
+  });
   return router;
 }

@@ -5,8 +5,10 @@
  */
 import type { Actor } from '@pitboard/job-model';
 import type { ValidSession } from '../auth/sessions.js';
-import { ForbiddenError, PitboardError, RateLimitedError, TooLargeError, BadRequestError } from '../errors.js';
+import { ForbiddenError, PitboardError, RateLimitedError, TooLargeError } from '../errors.js';
 import type { Logger } from '../log.js';
+import { readJsonBody, TOO_LARGE_HEADERS } from './body.js';
+import { fromOwnSite, usesSessionCookie } from './origin.js';
 
 export interface RequestContext {
   request: Request;
@@ -85,7 +87,11 @@ export class Router {
     } catch (error) {
       if (error instanceof PitboardError) {
         const headers: Record<string, string> =
-          error instanceof RateLimitedError ? { 'retry-after': String(error.retryAfterSeconds) } : {};
+          error instanceof RateLimitedError
+            ? { 'retry-after': String(error.retryAfterSeconds) }
+            : error instanceof TooLargeError
+              ? TOO_LARGE_HEADERS
+              : {};
         return json({ error: error.reason }, error.status, headers);
       }
       this.deps.log.error('request failed', { method: request.method, path, error });
@@ -94,40 +100,28 @@ export class Router {
   }
 
   /**
-   * CSRF: a state-changing request that a browser sent from another site is refused. Requests
-   * without an Origin header (scripts, Bearer clients) are not browser cross-site requests.
+   * CSRF: a state-changing request a browser sent from another site is refused — one with a
+   * foreign Origin, and one riding on the session cookie that cannot show it comes from our
+   * own pages (no Origin and no `Sec-Fetch-Site: same-origin`). Bearer clients (scripts) send
+   * no cookie and need no Origin.
    */
   private checkOrigin(request: Request) {
-    if (request.method === 'GET' || request.method === 'HEAD') return;
-    if (request.headers.get('sec-fetch-site') === 'cross-site') throw new ForbiddenError('cross-site request refused');
-    const origin = request.headers.get('origin');
-    if (!origin) return;
-    const self = new URL(request.url).origin;
-    if (origin !== self && !this.deps.allowedOrigins.includes(origin)) throw new ForbiddenError('cross-site request refused');
+    if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return;
+    const headers = request.headers;
+    const self = [new URL(request.url).origin, ...this.deps.allowedOrigins];
+    const marked = headers.has('origin') || headers.has('sec-fetch-site');
+    if ((marked || usesSessionCookie(headers)) && !fromOwnSite(headers, self)) {
+      throw new ForbiddenError('cross-site request refused');
+    }
   }
 }
 
 export function json(data: unknown, status = 200, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(data), {
     status,
-    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers }
+    // private, no-store: answers carry personal data; no shared or browser cache keeps them.
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'private, no-store', ...headers }
   });
-}
-
-async function readJsonBody(request: Request, maxBytes: number): Promise<Record<string, unknown>> {
-  const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > maxBytes) throw new TooLargeError();
-  const text = await request.text();
-  if (text.length > maxBytes) throw new TooLargeError();
-  if (!text.trim()) return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new BadRequestError('body is not valid JSON');
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new BadRequestError('body must be a JSON object');
-  return value as Record<string, unknown>;
 }
 
 function safeDecode(s: string): string {

@@ -14,6 +14,7 @@ import { compressResponse } from './compress.js';
 import { clientAddress } from './client-address.js';
 import { Keepalive } from './keepalive.js';
 import { sendResponse, toRequest } from './node-adapter.js';
+import { API_CSP, applySecurityHeaders, securityHeaders } from './security-headers.js';
 
 export type NodeHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
@@ -27,11 +28,17 @@ export interface RunningServer {
 
 /** A request handler for the core's HTTP routes; calls `next()` for anything else. */
 export function coreHttpHandler(pitboard: Pitboard, origin: () => string): NodeHandler {
+  const headers = securityHeaders(pitboard.config.publicUrl);
   return (req, res, next) => {
+    applySecurityHeaders(res, headers); // for the pages too: they are served after this
     const request = toRequest(req, origin());
     pitboard.api
       .handle(request, clientAddress(req, pitboard.config.trustProxy))
-      .then((response) => (response ? sendResponse(res, response) : next()))
+      .then((response) => {
+        if (!response) return next();
+        res.setHeader('content-security-policy', API_CSP);
+        return sendResponse(res, response);
+      })
       .catch((error) => {
         pitboard.log.error('unhandled request error', { error });
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });

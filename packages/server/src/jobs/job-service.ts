@@ -224,7 +224,10 @@ export class JobService {
   }
 
   async publicViewForToken(token: string): Promise<PublicJobView> {
-    const row = await this.jobForShareToken(token);
+    return this.publicViewOf(await this.jobForShareToken(token));
+  }
+
+  async publicViewOf(row: JobRow): Promise<PublicJobView> {
     return publicView(await this.facts(row.id), row.updatedAt);
   }
 

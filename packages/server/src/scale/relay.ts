@@ -6,7 +6,7 @@
  * before the relay counts as up again.
  */
 import type { Redis } from 'ioredis';
-import type { CheckResult } from '../http/health.js';
+import type { CheckResult } from '../health/checks.js';
 import type { Logger } from '../log.js';
 
 type Recovery = () => Promise<void>;

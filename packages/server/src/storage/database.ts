@@ -6,18 +6,27 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import { Kysely, PostgresDialect, sql, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import pg from 'pg';
 import { MIGRATIONS } from './migrations/index.js';
+import { probePostgres, probeSqlite } from './probe.js';
 import type { Database } from './schema.js';
+import { lockWaitingSqliteDialect } from './sqlite-driver.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
 export interface OpenDatabase {
   db: Kysely<Database>;
   dialect: Dialect;
+  /** A real write (readiness): resolves, or rejects with what is wrong. */
+  probe(waitMs: number): Promise<void>;
+  /** How often a statement found SQLite locked by another process and waited. */
+  lockWaits(): number;
   close(): Promise<void>;
 }
+
+/** How long one statement may wait for another process's SQLite lock before a 503. */
+const SQLITE_LOCK_WAIT_MS = 5000;
 
 export interface DatabaseOptions {
   /** `postgres://…` for PostgreSQL; otherwise SQLite in `dataDir`. */
@@ -43,11 +52,17 @@ function openSqlite(options: DatabaseOptions): OpenDatabase {
   handle.pragma('journal_mode = WAL');
   handle.pragma(`synchronous = ${process.env.SQLITE_SYNCHRONOUS === 'FULL' ? 'FULL' : 'NORMAL'}`);
   handle.pragma('foreign_keys = ON');
-  handle.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(handle) }) });
+  // SQLite's own wait blocks the event loop, so it stays short; longer waits are async
+  // retries in the driver (sqlite-driver.ts).
+  handle.pragma('busy_timeout = 10');
+  let lockWaits = 0;
+  const dialect = lockWaitingSqliteDialect(cachingStatements(handle), { lockWaitMs: SQLITE_LOCK_WAIT_MS, onLockWait: () => lockWaits++ });
+  const db = new Kysely<Database>({ dialect });
   return {
     db,
     dialect: 'sqlite',
+    probe: (waitMs) => probeSqlite(file, waitMs),
+    lockWaits: () => lockWaits,
     close: async () => {
       await db.destroy();
     }
@@ -82,6 +97,8 @@ function openPostgres(url: string): OpenDatabase {
   return {
     db,
     dialect: 'postgres',
+    probe: (waitMs) => probePostgres(db, waitMs),
+    lockWaits: () => 0,
     close: async () => {
       await db.destroy();
     }

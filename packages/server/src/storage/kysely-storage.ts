@@ -46,7 +46,8 @@ export class KyselyStorage implements Storage {
 
   private consistentRead<T>(read: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
     const tx = this.db.transaction();
-    return (this.dialect === 'postgres' ? tx.setIsolationLevel('repeatable read') : tx).execute(read);
+    // SQLite: read only, so it takes no write lock (sqlite-driver.ts).
+    return (this.dialect === 'postgres' ? tx.setIsolationLevel('repeatable read') : tx.setAccessMode('read only')).execute(read);
   }
 
   /**
@@ -462,6 +463,14 @@ export class KyselyStorage implements Storage {
   async documentsWithLoggedUpdates(): Promise<string[]> {
     const rows = await this.db.selectFrom('document_updates').select('name').distinct().execute();
     return rows.map((r) => r.name);
+  }
+
+  probe(waitMs: number): Promise<void> {
+    return this.opened.probe(waitMs);
+  }
+
+  lockWaits(): number {
+    return this.opened.lockWaits();
   }
 
   async close(): Promise<void> {

@@ -196,5 +196,10 @@ export interface Storage {
   /** Names of documents with logged updates not yet folded into their snapshot. */
   documentsWithLoggedUpdates(): Promise<string[]>;
 
+  /** A real, tiny committed write (readiness); rejects with what is wrong, within ~`waitMs`. */
+  probe(waitMs: number): Promise<void>;
+  /** Times a statement found SQLite locked by another process and waited (always 0 on PostgreSQL). */
+  lockWaits(): number;
+
   close(): Promise<void>;
 }

@@ -8,6 +8,7 @@ import { canOpenJob } from '@pitboard/job-model';
 import type { AuthService } from '../auth/auth-service.js';
 import { cookieValue, SESSION_COOKIE } from '../auth/auth-service.js';
 import { ForbiddenError, NotFoundError } from '../errors.js';
+import { fromOwnSite } from '../http/origin.js';
 import type { Logger } from '../log.js';
 import type { Storage } from '../storage/index.js';
 import type { ConnectionContext } from './context.js';
@@ -22,7 +23,9 @@ export class Authentication implements Extension {
     private readonly storage: Storage,
     private readonly log: Logger,
     /** Told when a document on the socket of `request` has authenticated (the socket guard). */
-    private readonly onSignedIn: (request: Request) => void = () => undefined
+    private readonly onSignedIn: (request: Request) => void = () => undefined,
+    /** PUBLIC_URL's origin: a cookie-authenticated socket must come from our own pages. */
+    private readonly allowedOrigins: readonly string[] = []
   ) {}
 
   async onAuthenticate(payload: onAuthenticatePayload): Promise<ConnectionContext> {
@@ -42,7 +45,12 @@ export class Authentication implements Extension {
     identified: (userId: string) => void
   ): Promise<ConnectionContext> {
     const address = parseDocumentName(documentName);
-    const credential = token && token !== 'cookie' ? token : cookieValue(requestHeaders.get('cookie'), SESSION_COOKIE);
+    const viaCookie = !token || token === 'cookie';
+    // Another site's page can open a socket to us and the browser attaches our cookie: only
+    // our own pages may sign in with it (a provider token cannot be forged that way).
+    const cookie = viaCookie ? cookieValue(requestHeaders.get('cookie'), SESSION_COOKIE) : null;
+    if (cookie && !fromOwnSite(requestHeaders, this.allowedOrigins)) throw new ForbiddenError('cross-site connection refused');
+    const credential = viaCookie ? cookie : token;
     const authenticatedAt = Date.now();
     const { user, sessionId } = await this.auth.sessions.validate(credential);
     identified(user.id);

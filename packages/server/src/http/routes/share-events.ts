@@ -1,10 +1,10 @@
 /**
  * `GET /api/share/:token/events`: the public view as Server-Sent Events — the current view at
  * once, then every change. A tiny, dependency-free live channel for customers' phones
- * (EventSource reconnects by itself). Ends when the link stops being valid.
+ * (EventSource reconnects by itself). Ends when the link stops being valid. Streams are capped
+ * per link and per address (ShareFeed.admit; 429 beyond) and cost no query per change.
  */
-import type { PublicJobView } from '@pitboard/job-model';
-import type { ShareFeed } from '../../jobs/share-feed.js';
+import { viewFrame, type ShareFeed } from '../../jobs/share-feed.js';
 import type { JobService } from '../../jobs/job-service.js';
 import { NotFoundError } from '../../errors.js';
 import { json, type Router } from '../router.js';
@@ -32,31 +32,38 @@ export function shareEventsRoute(router: Router, jobs: JobService, feed: ShareFe
   });
 
   router.on('GET', '/api/share/:token/events', async (ctx) => {
-    const token = ctx.params.token!;
-    const { job, link } = await jobs.shareLinkForToken(token);
-    const first = await jobs.publicViewForToken(token);
+    feed.checkAddress(ctx.clientAddress); // before any lookup
+    const { job, link } = await jobs.shareLinkForToken(ctx.params.token!);
+    const slot = feed.admit(link, ctx.clientAddress);
+    let first: Uint8Array;
+    try {
+      first = viewFrame(await jobs.publicViewOf(job));
+    } catch (error) {
+      slot.release();
+      throw error;
+    }
     const encoder = new TextEncoder();
     let stop = () => {};
     const body = new ReadableStream<Uint8Array>({
       start(controller) {
-        const send = (view: PublicJobView) => controller.enqueue(encoder.encode(`event: view\ndata: ${JSON.stringify(view)}\n\n`));
-        send(first);
+        let ended = false;
+        const heartbeat = setInterval(() => controller.enqueue(encoder.encode(': keep-alive\n\n')), HEARTBEAT_MS);
+        const expiry = link.expiresAt ? setTimeout(() => gone(), Math.max(0, Date.parse(link.expiresAt) - Date.now())) : null;
+        stop = () => {
+          if (ended) return;
+          ended = true;
+          clearInterval(heartbeat);
+          if (expiry) clearTimeout(expiry);
+          slot.release();
+        };
         const gone = () => {
+          if (ended) return;
           controller.enqueue(encoder.encode('event: gone\ndata: {}\n\n'));
           stop();
           controller.close();
         };
-        // Every view (and every revocation of one of the job's links) re-checks this link first.
-        const unsubscribe = feed.subscribe(job.id, (view) => {
-          jobs.jobForShareToken(token).then(() => view && send(view), gone);
-        });
-        const heartbeat = setInterval(() => controller.enqueue(encoder.encode(': keep-alive\n\n')), HEARTBEAT_MS);
-        const expiry = link.expiresAt ? setTimeout(gone, Math.max(0, Date.parse(link.expiresAt) - Date.now())) : null;
-        stop = () => {
-          clearInterval(heartbeat);
-          if (expiry) clearTimeout(expiry);
-          unsubscribe();
-        };
+        controller.enqueue(first);
+        slot.attach({ send: (frame) => !ended && controller.enqueue(frame), gone });
       },
       cancel() {
         stop();
