@@ -26,7 +26,7 @@ describe('inbox: resync', () => {
     handlers!.onStateless({ payload: JSON.stringify({ type: 'notification', notification, unread: 1 }) });
     sent.length = 0;
     handlers!.onStateless({ payload: JSON.stringify({ type: 'resync' }) });
-    expect(sent).toEqual([{ type: 'sync', after: 7 }]);
+    expect(sent).toEqual([{ type: 'sync', after: 7, jobsAfter: 0 }]);
     expect(inbox.unread).toBe(1);
     expect(inbox.notifications.map((n) => n.id)).toEqual(['n7']);
     inbox.stop();
