@@ -10,6 +10,8 @@ export interface Config {
   publicUrl: string;
   databaseUrl: string | null;
   redisUrl: string | null;
+  /** Key that share-link tokens are derived with; null = DATA_DIR/share-link.key (docs/deploy.md). */
+  shareLinkSecret: string | null;
   demo: boolean;
   production: boolean;
   /** Login attempts allowed per window, per account and per address. */
@@ -38,6 +40,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     publicUrl: (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, ''),
     databaseUrl: env.DATABASE_URL || null,
     redisUrl: env.REDIS_URL || null,
+    shareLinkSecret: secretSetting(env.SHARE_LINK_SECRET, 'SHARE_LINK_SECRET'),
     demo: env.PITBOARD_DEMO === undefined ? !production : env.PITBOARD_DEMO === '1' || env.PITBOARD_DEMO === 'true',
     production,
     loginLimit: {
@@ -63,4 +66,11 @@ function intSetting(value: string | undefined, fallback: number, name: string): 
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${value}"`);
   return n;
+}
+
+/** A secret setting: unset, or long enough to resist guessing (e.g. `openssl rand -hex 32`). */
+function secretSetting(value: string | undefined, name: string): string | null {
+  if (value === undefined || value === '') return null;
+  if (value.length < 32) throw new Error(`${name} must be at least 32 characters (try: openssl rand -hex 32), got ${value.length}`);
+  return value;
 }

@@ -15,6 +15,7 @@ import { Metrics } from './metrics.js';
 import { openBus, redisExtension } from './scale/redis.js';
 import { Inbox } from './notifications/inbox.js';
 import { ShareFeed } from './jobs/share-feed.js';
+import { ShareTokens, loadShareLinkSecret } from './jobs/share-tokens.js';
 import { Notifier } from './notifications/notifier.js';
 import { openStorage, type Storage } from './storage/index.js';
 import { Admission } from './sync/admission.js';
@@ -43,6 +44,8 @@ export interface Pitboard {
 }
 
 export async function createPitboard(config: Config, log: Logger = createLogger(config.logLevel)): Promise<Pitboard> {
+  // The share-link secret first: a bad key file stops the start before anything is opened.
+  const shareSecret = loadShareLinkSecret(config.shareLinkSecret, config.dataDir);
   const storage = await openStorage({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const metrics = new Metrics();
   const auth = new AuthService(storage, config);
@@ -72,7 +75,8 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
       inbox
     ]
   });
-  const jobs = new JobService(storage, hocuspocus, admission, projector, config);
+  const jobs = new JobService(storage, hocuspocus, admission, projector, config, new ShareTokens(shareSecret.secret));
+  log.debug('share-link secret', { source: shareSecret.source });
   metrics.gauge('pitboard_open_connections', 'Open WebSocket connections', () => hocuspocus.getConnectionsCount());
   metrics.counter('pitboard_messages_received_total', 'Sync messages received', () => limits.messagesIn);
   metrics.counter('pitboard_messages_sent_total', 'Document updates broadcast to connections', () => limits.messagesOut);
