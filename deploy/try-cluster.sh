@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 export DATABASE_URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/pitboard_cluster}
 export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
 export PUBLIC_URL=http://127.0.0.1:8080 NODE_ENV=production LOG_LEVEL=warn
+# Every instance derives customer links with the same key (docs/deploy.md).
+export SHARE_LINK_SECRET=${SHARE_LINK_SECRET:-$(node -e "console.log(require('crypto').randomBytes(32).toString('hex'))")}
 
 start() { # port
   PITBOARD_DEMO=${DEMO:-0} PORT=$1 node apps/web/server.js >>"/tmp/pitboard-$1.log" 2>&1 &
