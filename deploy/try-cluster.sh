@@ -11,6 +11,8 @@ export REDIS_PREFIX=${REDIS_PREFIX:-pitboard-cluster}   # its own keys and chann
 # nginx on this machine is the only proxy whose X-Forwarded-For the instances believe.
 export TRUST_PROXY=${TRUST_PROXY:-127.0.0.1}
 export PUBLIC_URL=http://127.0.0.1:8080 NODE_ENV=production LOG_LEVEL=warn
+# Every instance derives customer links with the same key (docs/deploy.md).
+export SHARE_LINK_SECRET=${SHARE_LINK_SECRET:-$(node -e "console.log(require('crypto').randomBytes(32).toString('hex'))")}
 
 start() { # port
   PITBOARD_DEMO=${DEMO:-0} PORT=$1 node apps/web/server.js >>"/tmp/pitboard-$1.log" 2>&1 &

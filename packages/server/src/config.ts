@@ -13,6 +13,8 @@ export interface Config {
   redisUrl: string | null;
   /** Start of every Redis key and channel, so deployments sharing one Redis stay apart. */
   redisPrefix: string;
+  /** Key that share-link tokens are derived with; null = DATA_DIR/share-link.key (docs/deploy.md). */
+  shareLinkSecret: string | null;
   demo: boolean;
   production: boolean;
   /** Proxies whose `X-Forwarded-For` is believed (`TRUST_PROXY`; default none). */
@@ -60,6 +62,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     databaseUrl: env.DATABASE_URL || null,
     redisUrl: env.REDIS_URL || null,
     redisPrefix: redisPrefixSetting(env.REDIS_PREFIX),
+  return value;
+}
+
+    shareLinkSecret: secretSetting(env.SHARE_LINK_SECRET, 'SHARE_LINK_SECRET'),
     demo: env.PITBOARD_DEMO === undefined ? !production : env.PITBOARD_DEMO === '1' || env.PITBOARD_DEMO === 'true',
     production,
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
@@ -115,5 +121,12 @@ function redisPrefixSetting(value: string | undefined): string {
   if (!/^[A-Za-z0-9._-]{1,64}$/.test(value)) {
     throw new Error(`REDIS_PREFIX must be 1 to 64 letters, digits, dots, dashes or underscores, got "${value}"`);
   }
+  return value;
+}
+
+/** A secret setting: unset, or long enough to resist guessing (e.g. `openssl rand -hex 32`). */
+function secretSetting(value: string | undefined, name: string): string | null {
+  if (value === undefined || value === '') return null;
+  if (value.length < 32) throw new Error(`${name} must be at least 32 characters (try: openssl rand -hex 32), got ${value.length}`);
   return value;
 }

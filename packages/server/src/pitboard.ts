@@ -19,6 +19,7 @@ import { openBus, redisExtension, type DocumentRelay } from './scale/redis.js';
 import { RelayMonitor } from './scale/relay.js';
 import { Inbox } from './notifications/inbox.js';
 import { ShareFeed } from './jobs/share-feed.js';
+import { ShareTokens, loadShareLinkSecret } from './jobs/share-tokens.js';
 import { Notifier } from './notifications/notifier.js';
 import { openStorage, type Storage } from './storage/index.js';
 import { Admission } from './sync/admission.js';
@@ -52,6 +53,8 @@ export interface Pitboard {
 }
 
 export async function createPitboard(config: Config, log: Logger = createLogger(config.logLevel)): Promise<Pitboard> {
+  // The share-link secret first: a bad key file stops the start before anything is opened.
+  const shareSecret = loadShareLinkSecret(config.shareLinkSecret, config.dataDir);
   const storage = await openStorage({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const metrics = new Metrics();
   const bus = await openBus(config, log);
@@ -89,7 +92,8 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
       inbox
     ]
   });
-  const jobs = new JobService(storage, hocuspocus, admission, projector, config);
+  const jobs = new JobService(storage, hocuspocus, admission, projector, config, new ShareTokens(shareSecret.secret));
+  log.debug('share-link secret', { source: shareSecret.source });
   metrics.gauge('pitboard_open_connections', 'Open WebSocket connections', () => hocuspocus.getConnectionsCount());
   metrics.counter('pitboard_messages_received_total', 'Sync messages received', () => limits.messagesIn);
   metrics.counter('pitboard_messages_sent_total', 'Document updates broadcast to connections', () => limits.messagesOut);

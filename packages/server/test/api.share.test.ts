@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, createUser, startTestServer, type TestServer, type TestUser } from './helpers/server.js';
+import { storedTables, tablesHolding } from './helpers/stored-values.js';
 
 describe('API: share links and the public view (product.md, Privacy)', () => {
   let t: TestServer;
@@ -30,12 +31,15 @@ describe('API: share links and the public view (product.md, Privacy)', () => {
     for (const secret of ['SECRET', mechanic.id, manager.id, 'dee@x.dev', 'Dee']) expect(raw).not.toContain(secret);
   });
 
-  it('the token is ≥128 bits and looked up by its SHA-256 (kept beside it for staff to copy: docs/api.md)', async () => {
+  it('the token is ≥128 bits and stored only hashed: no table holds it, nor a column to rebuild it', async () => {
     expect(token.length * 5).toBeGreaterThanOrEqual(128);
     const links = await t.pitboard.storage.listShareLinks(jobId);
     expect(links).toHaveLength(1);
+    expect(JSON.stringify(links)).not.toContain(token);
     expect(links[0]!.tokenHash).toBe(createHash('sha256').update(token).digest('hex'));
-    expect((await t.pitboard.storage.getShareLinkByHash(links[0]!.tokenHash))?.id).toBe(links[0]!.id);
+    const where = { databaseUrl: t.pitboard.config.databaseUrl, dataDir: t.pitboard.config.dataDir };
+    expect(await tablesHolding(where, token)).toEqual([]);
+    expect((await storedTables(where)).get('share_links')!.columns.sort()).toEqual(['created_at', 'created_by', 'expires_at', 'id', 'job_id', 'revoked_at', 'token_hash']);
   });
 
   it('unknown, malformed and revoked links are 404 with a friendly message', async () => {

@@ -26,6 +26,7 @@ import { cloneDoc } from '../sync/clone.js';
 import { jobDocumentName } from '../sync/documents.js';
 import type { Projector } from '../sync/extension-projector.js';
 import { jobSummary, projectJob } from './projection.js';
+import type { ShareTokens } from './share-tokens.js';
 
 export interface NewJob {
   bike: string;
@@ -41,7 +42,8 @@ export class JobService {
     private readonly hocuspocus: Hocuspocus,
     private readonly admission: Admission,
     private readonly projector: Projector,
-    private readonly config: Config
+    private readonly config: Config,
+    private readonly shareTokens: ShareTokens
   ) {}
 
   async create(actor: Actor, input: NewJob): Promise<{ job: JobRow; shareUrl: string; shareLinkId: string }> {
@@ -152,8 +154,9 @@ export class JobService {
     return user;
   }
 
-  // Share links: capability URLs of 160 random bits, looked up by their SHA-256. The token is
-  // also kept so staff can copy a job's one link again (docs/api.md, "Share links").
+  // Share links: capability URLs of 160 bits, stored and looked up only by their SHA-256. The
+  // token is an HMAC of the link id with a secret kept outside the database, so staff can copy a
+  // job's one link again while the database alone cannot rebuild it (docs/api.md, "Share links").
 
   async createShareLink(actor: Actor, jobId: string, expiresAt: string | null = null) {
     requireManager(actor);
@@ -164,12 +167,12 @@ export class JobService {
   }
 
   private newShareLink(actor: Actor, jobId: string, expiresAt: string | null): { row: ShareLinkRow; token: string; url: string } {
-    const token = randomString(20);
+    const id = randomString(8);
+    const token = this.shareTokens.tokenFor(id);
     const row: ShareLinkRow = {
-      id: randomString(8),
+      id,
       jobId,
       tokenHash: sha256Hex(token),
-      token,
       createdBy: actor.id,
       createdAt: new Date().toISOString(),
       expiresAt,
@@ -178,7 +181,7 @@ export class JobService {
     return { row, token, url: `${this.config.publicUrl}/p/${token}` };
   }
 
-  /** The job's customer link: its newest active one, with its URL when the token was kept. */
+  /** The job's customer link: its newest active one, with its URL when this server's secret made it. */
   async currentShareLink(actor: Actor, jobId: string): Promise<CurrentShareLink | null> {
     requireManager(actor);
     await this.requireJob(jobId);
@@ -186,8 +189,9 @@ export class JobService {
     const active = (await this.storage.listShareLinks(jobId)).filter((l) => !l.revokedAt && !(l.expiresAt && Date.parse(l.expiresAt) <= now));
     const link = active.sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
     if (!link) return null;
-    const token = link.token ?? null;
-    return { id: link.id, createdAt: link.createdAt, expiresAt: link.expiresAt, token, url: token ? `${this.config.publicUrl}/p/${token}` : null };
+    const token = this.shareTokens.rederive(link.id, link.tokenHash);
+    const url = token ? `${this.config.publicUrl}/p/${token}` : null;
+    return { id: link.id, createdAt: link.createdAt, expiresAt: link.expiresAt, token, url, reason: token ? null : NOT_SHOWN_AGAIN };
   }
 
   /** One link per job: a new link revokes every other active link of the job (ids returned). */
@@ -254,10 +258,18 @@ export interface CurrentShareLink {
   id: string;
   createdAt: string;
   expiresAt: string | null;
-  /** Null for a link made before tokens were kept: it works, but only a new link can be copied. */
+  /**
+   * Null when this server cannot show the link again — another secret (another instance, a
+   * changed SHARE_LINK_SECRET or key file) or older code made it. It still works; a new link can be copied.
+   */
   token: string | null;
   url: string | null;
+  /** Why `url` is null, in plain words (null when it is not). */
+  reason: string | null;
 }
+
+export const NOT_SHOWN_AGAIN =
+  'this link cannot be shown again here: it was made with another share-link secret or by an older version. It still works for whoever has it; make a new link to copy one (the old one then stops working)';
 
 export type JobView = JobFacts & {
   status: string;

@@ -64,10 +64,8 @@ export interface JobsTable {
 export interface ShareLinksTable {
   id: string;
   job_id: string;
-  /** SHA-256 of the capability token; the token itself is only ever shown to its creator. */
+  /** SHA-256 of the capability token (an HMAC of the id with a secret kept outside the database: docs/api.md). */
   token_hash: string;
-  /** The token itself, for staff to copy the job's link again (null for links made before it was kept). */
-  token: string | null;
   created_by: string;
   created_at: string;
   expires_at: string | null;

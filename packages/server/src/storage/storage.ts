@@ -58,8 +58,6 @@ export interface ShareLinkRow {
   id: string;
   jobId: string;
   tokenHash: string;
-  /** The token, shown to staff so the job's one link can be copied again; absent on older links. */
-  token?: string | null;
   createdBy: string;
   createdAt: string;
   expiresAt: string | null;

@@ -6,7 +6,6 @@ import type { Kysely } from 'kysely';
 import type { Dialect } from '../database.js';
 import * as initial from './20261126T2200_initial.js';
 import * as notifications from './20261126T2300_notifications.js';
-import * as shareLinkToken from './20261202T0700_share_link_token.js';
 import * as jobSeq from './20261202T0700_job_seq.js';
 
 export interface Migration {
@@ -17,6 +16,5 @@ export interface Migration {
 export const MIGRATIONS: Migration[] = [
   { name: '20261126T2200_initial', up: initial.up },
   { name: '20261126T2300_notifications', up: notifications.up },
-  { name: '20261202T0700_share_link_token', up: shareLinkToken.up },
   { name: '20261202T0700_job_seq', up: jobSeq.up }
 ];

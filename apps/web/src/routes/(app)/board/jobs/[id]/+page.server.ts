@@ -21,7 +21,8 @@ export const load: PageServerLoad = async ({ locals, params }) => {
       job,
       mechanics: mechanics.map((m) => ({ id: m.id, name: m.name })),
       staff: Object.fromEntries([...mechanics, ...managers].map((u) => [u.id, u.name])) as Record<string, string>,
-      // The job's one link, to copy again (docs/api.md, "Share links"); other active links
+      // The job's one link, to copy again (url null when this server cannot show it again:
+      // docs/api.md, "Share links"); other active links
       // (made through the API) are listed by date only, to be switched off.
       link: link && { id: link.id, createdAt: link.createdAt, expiresAt: link.expiresAt, url: link.url },
       links: links
