@@ -62,9 +62,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     databaseUrl: env.DATABASE_URL || null,
     redisUrl: env.REDIS_URL || null,
     redisPrefix: redisPrefixSetting(env.REDIS_PREFIX),
-  return value;
-}
-
     shareLinkSecret: secretSetting(env.SHARE_LINK_SECRET, 'SHARE_LINK_SECRET'),
     demo: env.PITBOARD_DEMO === undefined ? !production : env.PITBOARD_DEMO === '1' || env.PITBOARD_DEMO === 'true',
     production,
