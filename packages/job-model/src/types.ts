@@ -1,5 +1,5 @@
 /**
- * The facts of a repair job, as read from its Yjs document (`contract.md`, Sync).
+ * The facts of a repair job, as read from its Yjs document (docs/sync.md, Shape of `job:<jobId>`).
  * Status is never stored: see `deriveStatus`.
  */
 
@@ -113,7 +113,7 @@ export interface Progress {
   total: number;
 }
 
-/** What a customer or share-link viewer may see (`product.md`, Privacy). */
+/** What a customer or share-link viewer may see (docs/product.md, Privacy). */
 export interface PublicJobView {
   number: number;
   bike: string;

@@ -1,5 +1,5 @@
 /**
- * What a customer or share-link viewer sees (SPEC V1, product.md Privacy). Built field by field
+ * What a customer or share-link viewer sees (SPEC V1, docs/product.md Privacy). Built field by field
  * from an allow-list, so a fact added to the model later stays private until added here.
  */
 import { deriveStatus, progressOf } from './status.js';

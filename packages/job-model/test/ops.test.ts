@@ -43,7 +43,7 @@ describe('createJob', () => {
     createdAt: at(0)
   };
 
-  it('S1: writes the job map of contract.md, unassigned items, no stuck report — in one transaction', () => {
+  it('S1: writes the job map of docs/sync.md, unassigned items, no stuck report — in one transaction', () => {
     const doc = new Y.Doc();
     expect(countUpdates(doc, () => createJob(doc, init))).toBe(1);
     const raw = readRaw(doc);

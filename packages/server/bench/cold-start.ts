@@ -1,5 +1,5 @@
 /**
- * Cold start with 10,000 stored jobs (targets.md): time from process start to /healthz 200 (the
+ * Cold start with 10,000 stored jobs (docs/product.md, Targets): time from process start to /healthz 200 (the
  * shipped app when built, the source via tsx for reference), and the time to open stored jobs
  * that are not in memory (provider attach → synced). Prints figures. Bounded.
  *   npm run bench:cold-start

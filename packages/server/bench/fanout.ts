@@ -1,5 +1,5 @@
 /**
- * Notification fan-out (targets.md): 1,000 open sockets — 5 managers' inboxes, a customer's
+ * Notification fan-out (docs/product.md, Targets): 1,000 open sockets — 5 managers' inboxes, a customer's
  * inbox per job, a mechanic's connection per job. Each edit ticks an item; its customer (a
  * progress notification) and all 5 managers (the job's new row) must be told. Prints deliveries
  * per second and edit → delivery latency. Bounded: stops by itself.

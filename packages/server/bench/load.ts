@@ -1,5 +1,5 @@
 /**
- * The embedded default under load (targets.md): 2,000 open WebSocket connections on 500 jobs,
+ * The embedded default under load (docs/product.md, Targets): 2,000 open WebSocket connections on 500 jobs,
  * 500 edits/s in total. Prints edit → peer latency, errors, dropped connections, and the server's
  * memory per idle connection and per loaded job document. Bounded: stops by itself.
  *   npm run bench:load            (LOAD_CONNECTIONS, LOAD_JOBS, LOAD_RATE, LOAD_SECONDS)

@@ -1,5 +1,5 @@
 /**
- * Sustained throughput against a bare Hocuspocus server (targets.md: ≥ 0.8 of its edits/s,
+ * Sustained throughput against a bare Hocuspocus server (docs/product.md, Targets: ≥ 0.8 of its edits/s,
  * p99 ≤ 1.5×). Both servers run as child processes on copies of the same SQLite data (the same
  * 50 stored jobs); one writer and one reader per job, each writer sending its next edit as soon
  * as the reader saw the last one (closed loop), for THROUGHPUT_SECONDS, alternating servers.

@@ -1,5 +1,5 @@
 /**
- * Settings from the environment (`contract.md`, Running). Read once at start.
+ * Settings from the environment (README, Configure it). Read once at start.
  */
 import path from 'node:path';
 import { parseTrustProxy, type TrustedProxies } from './http/client-address.js';

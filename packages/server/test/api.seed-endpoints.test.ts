@@ -1,4 +1,4 @@
-/** The seed's endpoints, kept with the same meaning (contract.md). */
+/** The seed's endpoints, kept with the same meaning (docs/api.md). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, connect, createUser, startTestServer, type TestServer, type TestUser } from './helpers/server.js';
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, createUser, startTestServer, type TestServer, type TestUser } from './helpers/server.js';
 import { storedTables, tablesHolding } from './helpers/stored-values.js';
 
-describe('API: share links and the public view (product.md, Privacy)', () => {
+describe('API: share links and the public view (docs/product.md, Privacy)', () => {
   let t: TestServer;
   let manager: TestUser;
   let mechanic: TestUser;

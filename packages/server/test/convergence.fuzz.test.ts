@@ -1,5 +1,5 @@
 /**
- * Convergence fuzz (targets.md): real clients through the real server, random edits, random
+ * Convergence fuzz (docs/product.md, Targets): real clients through the real server, random edits, random
  * disconnects and a server restart. For every seed, all clients, the live server and storage
  * reloaded end with the same content (equal snapshots and equal facts).
  * FUZZ_SEEDS raises the number of seeds (the benchmark runs hundreds; CI a few dozen).

@@ -1,5 +1,5 @@
 /**
- * Every row of the notification matrix (product.md), end to end: the change is made by a
+ * Every row of the notification matrix (docs/product.md), end to end: the change is made by a
  * provider client or the API; the recipient, connected with its own client, sees it live, and
  * GET /api/notifications lists it. People who must not be told are not.
  */

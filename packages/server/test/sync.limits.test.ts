@@ -1,5 +1,5 @@
 /**
- * Malformed and abusive input (targets.md): oversized messages, floods, random and truncated
+ * Malformed and abusive input (docs/product.md, Targets): oversized messages, floods, random and truncated
  * frames, bad Yjs updates. The server drops the one connection, never crashes, never stores
  * it, and serves the next client normally.
  */

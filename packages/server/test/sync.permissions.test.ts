@@ -1,5 +1,5 @@
 /**
- * A tampered client writing what its role may not (product.md permission table; SPEC P1–P7):
+ * A tampered client writing what its role may not (docs/product.md permission table; SPEC P1–P7):
  * the update is refused before it is applied — never broadcast, never stored.
  */
 import { jobMap, itemsArray, qcArray, readJob, setItemDone, stuckMap, notesArray } from '@pitboard/job-model';

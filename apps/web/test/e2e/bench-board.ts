@@ -1,5 +1,5 @@
 /**
- * Board benchmark (targets.md: "manager board with 1,000 active jobs: usable < 1 s after
+ * Board benchmark (docs/product.md, Targets: "manager board with 1,000 active jobs: usable < 1 s after
  * navigation, without opening 1,000 documents"), in Debian's Chromium against the built app.
  *
  *   npm run bench:board       (builds the app first; BOARD_JOBS=1000 BOARD_RUNS=5 by default)

@@ -1,5 +1,5 @@
 /**
- * The per-connection rate limit (targets.md, the seed's limits) closes a document that sends too
+ * The per-connection rate limit (docs/product.md, Targets; the seed's limits) closes a document that sends too
  * fast. For a mechanic ticking quickly that must only slow things down: the job opens again by
  * itself and every edit reaches the server, with no reload and nothing to resolve.
  */

@@ -1,4 +1,4 @@
-/** The HTTP API of contract.md, assembled from its route groups. */
+/** The HTTP API of docs/api.md, assembled from its route groups. */
 import type { AuthService } from '../auth/auth-service.js';
 import type { Config } from '../config.js';
 import type { JobService } from '../jobs/job-service.js';

@@ -1,5 +1,5 @@
 /**
- * One HTTP port for everything (contract.md, Running): `/collab` WebSocket upgrades go to
+ * One HTTP port for everything (README, Configure it): `/collab` WebSocket upgrades go to
  * Hocuspocus (through crossws, as Hocuspocus' own Server does), the API and `/healthz` to the
  * Router, every other request to `fallback` (the SvelteKit handler in production). Responses
  * are compressed when the client accepts it (compress.ts).

@@ -131,7 +131,7 @@ export class JobService {
     return { ...facts, status: deriveStatus(facts), progress: progressOf(facts), updatedAt: row.updatedAt, statusSince: row.statusSince };
   }
 
-  /** The list shape of contract.md, plus additive fields; staff also see customer and stuck details. */
+  /** The list shape of docs/api.md, plus additive fields; staff also see customer and stuck details. */
   summary(row: JobRow, forStaff: boolean) {
     return jobSummary(row, forStaff);
   }

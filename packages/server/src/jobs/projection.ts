@@ -29,7 +29,7 @@ export function projectJob(facts: JobFacts, previous: JobRow | null, now: string
 }
 
 /**
- * The list shape of contract.md, plus a few additive fields for boards. A customer's copy
+ * The list shape of docs/api.md, plus a few additive fields for boards. A customer's copy
  * carries no staff id: `assigneeId` is null for them (docs/security.md, class 10).
  */
 export function jobSummary(row: JobRow, forStaff: boolean): JobSummary {

@@ -1,7 +1,7 @@
 import type { InboxMessage as SharedInboxMessage, NotificationMessage } from '@pitboard/job-model';
 import type { NotificationRow } from '../storage/index.js';
 
-/** The public shape of a notification (contract.md): API and live messages alike. */
+/** The public shape of a notification (docs/api.md): API and live messages alike. */
 export function notificationDto(n: NotificationRow): NotificationMessage {
   return {
     id: n.id,

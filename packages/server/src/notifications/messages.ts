@@ -1,5 +1,5 @@
 /**
- * What a notification says, per event kind (product.md, Notifications). Texts for customers
+ * What a notification says, per event kind (docs/product.md, Notifications). Texts for customers
  * name only their bike and counts: nothing internal.
  */
 import type { JobEvent, JobFacts } from '@pitboard/job-model';

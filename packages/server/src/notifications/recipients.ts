@@ -1,4 +1,4 @@
-/** Who is told about which event (product.md, the notification matrix). */
+/** Who is told about which event (docs/product.md, Notifications). */
 import type { JobEvent, JobFacts } from '@pitboard/job-model';
 
 export function recipientsOf(event: JobEvent, facts: JobFacts, managerIds: string[]): string[] {

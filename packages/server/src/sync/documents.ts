@@ -1,6 +1,6 @@
 /**
  * Names of the documents served on `/collab` (docs/sync.md):
- * - `job:<jobId>`  the repair job (contract.md, Sync);
+ * - `job:<jobId>`  the repair job (docs/sync.md);
  * - `inbox:<userId>` the user's notification channel (stateless messages only, never stored).
  */
 import { BadRequestError } from '../errors.js';

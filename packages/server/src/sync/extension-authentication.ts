@@ -1,5 +1,5 @@
 /**
- * Who may open which document (product.md, permissions; SPEC P8). The session comes from the
+ * Who may open which document (docs/product.md, Who may change which facts; SPEC P8). The session comes from the
  * provider's token or, for browsers, the `session` cookie of the upgrade request.
  * Refusals reach the client as a permission-denied message with the reason.
  */

@@ -1,4 +1,4 @@
-/** The session cookie's name (contract.md): the same cookie the API and /collab accept. */
+/** The session cookie's name (docs/api.md): the same cookie the API and /collab accept. */
 export const SESSION_COOKIE = 'session';
 
 /** The device cookie (the server core's auth/device-cookie.ts): lets a known browser past the sign-in throttle. */
