@@ -37,6 +37,6 @@ describe('class 10: /metrics needs METRICS_TOKEN when it is set', () => {
   it('the shipped nginx config does not pass /metrics to the public', () => {
     const here = path.dirname(fileURLToPath(import.meta.url));
     const conf = fs.readFileSync(path.resolve(here, '../../../../deploy/nginx.conf'), 'utf8');
-    expect(conf).toMatch(/location\s*=\s*\/metrics\s*\{[^}]*deny all;/);
+    expect(conf).toMatch(/location\s*\^~\s*\/metrics\s*\{[^}]*deny all;/);
   });
 });
