@@ -5,7 +5,6 @@
 import { assignMechanic, recordQc, reportStuck, setItemDone, addNote, type Actor } from '@pitboard/job-model';
 import { addUser } from './auth/users.js';
 import type { JobService } from './jobs/job-service.js';
-import type { Pitboard } from './pitboard.js';
 import type { Storage } from './storage/index.js';
 
 export const DEMO_PASSWORD = 'pitboard-demo';
@@ -58,7 +57,8 @@ export async function seedDemo({ storage, jobs }: { storage: Storage; jobs: JobS
   return DEMO_USERS.filter((_, i) => present[i]?.passwordHash).map((u) => ({ role: u.role, email: u.email, password: DEMO_PASSWORD }));
 }
 
-export function printDemoLogins(pitboard: Pick<Pitboard, 'demoLogins' | 'config'>): void {
+/** What a started core knows of its demo (Pitboard's `demoLogins` and `config`; no import of it: it imports this). */
+export function printDemoLogins(pitboard: { demoLogins: { role: string; email: string; password: string }[]; config: { publicUrl: string } }): void {
   if (pitboard.demoLogins.length === 0) return;
   const lines = pitboard.demoLogins.map((l) => `  ${l.role.padEnd(9)} ${l.email.padEnd(30)} ${l.password}`);
   process.stdout.write(`\nPitboard demo workshop — open ${pitboard.config.publicUrl}/login\n${lines.join('\n')}\n\n`);

@@ -12,8 +12,9 @@ import { MIGRATIONS } from './migrations/index.js';
 import { probePostgres, probeSqlite } from './probe.js';
 import type { Database } from './schema.js';
 import { lockWaitingSqliteDialect } from './sqlite-driver.js';
+import type { Dialect } from './dialect.js';
 
-export type Dialect = 'sqlite' | 'postgres';
+export type { Dialect };
 
 export interface OpenDatabase {
   db: Kysely<Database>;

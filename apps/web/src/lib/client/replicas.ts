@@ -19,9 +19,8 @@
  */
 import * as Y from 'yjs';
 import { DexieYProvider } from 'y-dexie';
-import { notesArray, readJob, stuckMap } from '@pitboard/job-model';
+import { notesArray, readJob, stuckMap, type JobSummary as JobRowSummary } from '@pitboard/job-model';
 import { dropJobRows, isQuotaError, resetJobRows, localDb, updatesTable, type EditRecord, type JobRecord, type LocalDb } from './db';
-import type { JobRowSummary } from './inbox.svelte';
 import { PASSING_CLOSE, type Connect, type Link } from './link';
 
 // Word-bounded: "this job is not assigned to you" contains "sign" but is no session problem.

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { Dialect } from '../database.js';
+import type { Dialect } from '../dialect.js';
 
 /** Users, sessions, documents with their update log, the jobs read model, share links. */
 export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {

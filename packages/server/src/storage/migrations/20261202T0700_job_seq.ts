@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Dialect } from '../database.js';
+import type { Dialect } from '../dialect.js';
 
 /**
  * Job rows get a monotonic `seq` like notifications (docs/sync.md, Catching up): every save of

@@ -3,7 +3,7 @@
  * migration is never edited (add a new one instead). Each runs once per database.
  */
 import type { Kysely } from 'kysely';
-import type { Dialect } from '../database.js';
+import type { Dialect } from '../dialect.js';
 import * as initial from './20261126T2200_initial.js';
 import * as notifications from './20261126T2300_notifications.js';
 import * as jobSeq from './20261202T0700_job_seq.js';
