@@ -1,0 +1,166 @@
+/**
+ * Turns a bench:report result into docs/performance.md's figures and its SVG chart. The chart
+ * is a Vega-Lite spec rendered to SVG in Node (no browser): edit → peer latency against the
+ * offered load, Pitboard and the bare Hocuspocus server.
+ */
+import * as vega from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+import type { ColdStartFigures } from './cold-start.js';
+import type { LoadRow } from './load.js';
+import type { ThroughputRow } from './throughput.js';
+import type { TickRow } from './tick.js';
+
+export interface Report {
+  mode: 'quick' | 'full';
+  startedAt: string;
+  finishedAt: string;
+  machine: { cpus: number; node: string; loadBefore: number[]; loadAfter: number[] };
+  parameters: unknown;
+  throughput: Record<'bare' | 'pitboard', ThroughputRow[]>;
+  load: Record<'bare' | 'pitboard', LoadRow[]>;
+  tick: TickRow[];
+  cold: ColdStartFigures;
+  board: { jobs: number; runs: number; newTabColdUsableP50: number; newTabColdUsableMax: number } | null;
+}
+
+interface Target {
+  measure: string;
+  bare: string;
+  pitboard: string;
+  /** Pitboard's figure as compared with the target (a ratio, or the absolute figure). */
+  figure: string;
+  target: string;
+  met: boolean | null;
+  noise: string;
+}
+
+const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+const f = (x: number, digits = 0) => (Number.isFinite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '—');
+/** Spread of a few rounds: (max − min) / mean, as a percentage. */
+const spread = (xs: number[]) => (xs.length < 2 ? 'one round' : `rounds ${xs.map((x) => f(x, 2)).join(' / ')}, spread ${f((100 * (Math.max(...xs) - Math.min(...xs))) / mean(xs))}%`);
+
+function targets(r: Report): Target[] {
+  const { bare, pitboard } = r.throughput;
+  const perRound = (k: 'rate' | 'p99' | 'cpuPerEdit') => pitboard.map((p, i) => p[k] / bare[i]![k]);
+  const ratio = (k: 'rate' | 'p99' | 'cpuPerEdit') => mean(pitboard.map((p) => p[k])) / mean(bare.map((b) => b[k]));
+  const rows: Target[] = [];
+  const tp = (measure: string, k: 'rate' | 'p99' | 'cpuPerEdit', unit: string, digits: number, target: number, atLeast: boolean) => {
+    const x = ratio(k);
+    rows.push({
+      measure,
+      bare: bare.map((b) => f(b[k], digits)).join(' / ') + unit,
+      pitboard: pitboard.map((p) => f(p[k], digits)).join(' / ') + unit,
+      figure: `×${f(x, 2)}`,
+      target: `${atLeast ? '≥' : '≤'} ${target}×`,
+      met: atLeast ? x >= target : x <= target,
+      noise: spread(perRound(k))
+    });
+  };
+  tp('sustained edits/s (closed loop)', 'rate', '', 0, 0.8, true);
+  tp('same, edit → peer p99', 'p99', ' ms', 1, 1.5, false);
+  tp('same, server CPU per edit', 'cpuPerEdit', ' ms', 2, 1.5, false);
+
+  // The load target is absolute (p99 < 50 ms at 500 edits/s offered); the bare server is the anchor.
+  const at = (rows: LoadRow[]) => rows.find((x) => x.offered === 500) ?? rows.at(-1);
+  const lb = at(r.load.bare);
+  const lp = at(r.load.pitboard);
+  if (lp) {
+    rows.push({
+      measure: `open loop, ${lp.offered} edits/s offered: edit → peer p99`,
+      bare: lb ? `${f(lb.p99, 1)} ms` : '—',
+      pitboard: `${f(lp.p99, 1)} ms (sent ${f(lp.sent)}/s, delivered ${f(lp.delivered * 100, 1)}%)`,
+      figure: `${f(lp.p99, 1)} ms (×${lb ? f(lp.p99 / lb.p99, 1) : '—'} bare)`,
+      target: '< 50 ms',
+      met: lp.p99 < 50 && lp.delivered >= 0.999,
+      noise: 'one run per rate: the p99 of an open loop moves most with other load on the machine'
+    });
+  }
+  const [few, many] = r.tick;
+  if (few && many) {
+    const perRound = many.cpuPerTick.map((x, i) => x / few.cpuPerTick[i]!);
+    rows.push({
+      measure: `server CPU per tick, ${f(many.notes)} notes vs ${f(few.notes)}`,
+      bare: '—',
+      pitboard: `${f(many.p50, 2)} ms vs ${f(few.p50, 2)} ms`,
+      figure: `×${f(many.p50 / few.p50, 2)}`,
+      target: '≤ 1.5×',
+      met: many.p50 / few.p50 <= 1.5,
+      noise: spread(perRound)
+    });
+  }
+  rows.push({
+    measure: `stored job opened after a cold start (${f(r.cold.jobs)} jobs, ${r.cold.entry === 'shipped' ? 'shipped app' : 'source via tsx'}), p99`,
+    bare: '—',
+    pitboard: `p50 ${f(r.cold.openOnSocket.p50, 2)} ms, p99 ${f(r.cold.openOnSocket.p99, 2)} ms`,
+    figure: `${f(r.cold.openOnSocket.p99, 2)} ms`,
+    target: '< 5 ms',
+    met: r.cold.openOnSocket.p99 < 5,
+    noise: `n = ${r.cold.openOnSocket.n}; one run`
+  });
+  rows.push({
+    measure: `board with ${r.board?.jobs ?? 1000} active jobs in a new tab, usable`,
+    bare: '—',
+    pitboard: r.board ? `p50 ${f(r.board.newTabColdUsableP50)} ms, max ${f(r.board.newTabColdUsableMax)} ms` : 'not measured (app not built)',
+    figure: r.board ? `${f(r.board.newTabColdUsableP50)} ms` : '—',
+    target: '< 1 s',
+    met: r.board ? r.board.newTabColdUsableP50 < 1000 : null,
+    noise: r.board ? `${r.board.runs} navigations` : '—'
+  });
+  return rows;
+}
+
+export async function chartSvg(r: Report): Promise<string> {
+  const values = (['bare', 'pitboard'] as const).flatMap((server) =>
+    r.load[server].flatMap((row) => [
+      { server: server === 'bare' ? 'bare Hocuspocus' : 'Pitboard', quantile: 'p99', offered: row.offered, ms: row.p99 },
+      { server: server === 'bare' ? 'bare Hocuspocus' : 'Pitboard', quantile: 'p50', offered: row.offered, ms: row.p50 }
+    ])
+  );
+  const spec: TopLevelSpec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title: { text: 'Edit → peer latency against offered load', subtitle: `bench:report ${r.mode}, ${r.startedAt.slice(0, 16)}Z, ${r.machine.cpus} CPUs shared` },
+    width: 520,
+    height: 300,
+    data: { values },
+    mark: { type: 'line', point: true },
+    encoding: {
+      x: { field: 'offered', type: 'quantitative', title: 'offered edits/s (open loop)' },
+      y: { field: 'ms', type: 'quantitative', title: 'latency (ms, log scale)', scale: { type: 'log' } },
+      color: { field: 'server', type: 'nominal', title: 'server' },
+      strokeDash: { field: 'quantile', type: 'nominal', title: 'quantile' }
+    }
+  };
+  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
+  return view.toSVG();
+}
+
+export async function renderReport(r: Report): Promise<{ markdown: string; svg: string }> {
+  const rows = targets(r);
+  const met = rows.filter((t) => t.met === true).length;
+  const measured = rows.filter((t) => t.met !== null).length;
+  const load = (x: number[]) => x.map((v) => v.toFixed(1)).join(' / ');
+  const lines = [
+    `Last run: \`npm run bench:report${r.mode === 'quick' ? ' -- --quick' : ''}\` (${r.mode} mode), ${r.startedAt} → ${r.finishedAt}, node ${r.machine.node}, ` +
+      `${r.machine.cpus} CPUs; load average (1 / 5 / 15 min) ${load(r.machine.loadBefore)} before, ${load(r.machine.loadAfter)} after. ` +
+      `Raw figures: [bench/results/latest.json](../bench/results/latest.json).`,
+    '',
+    `**${met} of ${measured} measured targets met.** Ratios are Pitboard against the bare Hocuspocus server in the same run, ` +
+      'alternating servers each round; where a target is absolute, the bare server is given as the anchor.',
+    '',
+    '| measure | bare Hocuspocus | Pitboard | figure | target | met | noise |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...rows.map((t) => `| ${t.measure} | ${t.bare} | ${t.pitboard} | ${t.figure} | ${t.target} | ${t.met === null ? 'not measured' : t.met ? 'yes' : 'no'} | ${t.noise} |`),
+    '',
+    '![Edit → peer latency against offered load, Pitboard and bare Hocuspocus](performance-latency.svg)',
+    '',
+    '| offered edits/s | bare sent/s | bare p50 / p99 ms | Pitboard sent/s | Pitboard delivered | Pitboard p50 / p99 ms | Pitboard CPU ms/edit | bare CPU ms/edit |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...r.load.pitboard.map((p, i) => {
+      const b = r.load.bare[i];
+      return `| ${p.offered} | ${b ? f(b.sent) : '—'} | ${b ? `${f(b.p50, 1)} / ${f(b.p99, 1)}` : '—'} | ${f(p.sent)} | ${f(p.delivered * 100, 1)}% | ${f(p.p50, 1)} / ${f(p.p99, 1)} | ${f(p.cpuPerEdit, 2)} | ${b ? f(b.cpuPerEdit, 2) : '—'} |`;
+    }),
+    '',
+    `Parameters: \`${JSON.stringify(r.parameters)}\``
+  ];
+  return { markdown: lines.join('\n'), svg: await chartSvg(r) };
+}
