@@ -20,5 +20,5 @@ export {
 } from './ops.js';
 export { deriveStatus, isQcFresh, itemsSignature, progressOf } from './status.js';
 export { canOpenJob, checkChange } from './permissions.js';
-export { deriveEvents, isEventMoot } from './events.js';
+export { deriveEvents, isEventMoot, mootFingerprint } from './events.js';
 export { publicView } from './view.js';

@@ -82,6 +82,8 @@ export async function measureLoad(options: { connections: number; jobs: number; 
       const target = await startTarget(which, seeded);
       try {
         const conns = await open(target, seeded, options.connections);
+        // Warm up (documents just loaded are projected once, the JIT settles): not measured.
+        await offer(target, seeded, conns.jobs, options.rates[0]!, 2, conns.dropped);
         await sleep(1000);
         const rows: LoadRow[] = [];
         for (const rate of options.rates) {

@@ -6,31 +6,12 @@
  * server process's CPU time is divided by the ticks. Bounded; stops itself.
  *   npm run bench:tick     (TICK_NOTES=20,20000 TICK_COUNT=200 TICK_ROUNDS=2; TICK_CPU_PROF=dir profiles the server)
  */
-import { createJob, readJob, setItemDone } from '@pitboard/job-model';
-import * as Y from 'yjs';
+import fs from 'node:fs';
+import { readJob, setItemDone } from '@pitboard/job-model';
 import { addUser } from '../src/auth/users.js';
-import { projectJob } from '../src/jobs/projection.js';
+import { storeBigJob } from '../test/helpers/big-job.js';
 import { api, connect, openTestStorage, spawnServer, testDatabase } from '../test/helpers/server.js';
 import { cpuMs, isMain, quantile, UNLIMITED } from './lib/common.js';
-import fs from 'node:fs';
-
-/** A job document with `notes` notes (internal and customer-visible alternately) and 20 items. */
-export function jobWithNotes(id: string, number: number, customerId: string, assigneeId: string, notes: number): Y.Doc {
-  const doc = new Y.Doc();
-  const at = new Date().toISOString();
-  createJob(doc, { id, number, bike: `Bike ${number}`, customerId, customerName: 'C', items: Array.from({ length: 20 }, (_, i) => `Step ${i + 1}`), createdAt: at, assigneeId });
-  doc.transact(() => {
-    const list = doc.getArray<Y.Map<unknown>>('notes');
-    const entries: Y.Map<unknown>[] = [];
-    for (let i = 0; i < notes; i++) {
-      const m = new Y.Map<unknown>();
-      for (const [k, v] of Object.entries({ id: `n${i}`, text: `Note ${i}: seat post torqued to spec, checked twice`, authorId: assigneeId, at, visibility: i % 2 ? 'customer' : 'internal' })) m.set(k, v);
-      entries.push(m);
-    }
-    list.push(entries);
-  });
-  return doc;
-}
 
 export interface TickRow {
   notes: number;
@@ -46,12 +27,8 @@ export async function measureTickCost(options: { notes: number[]; ticks: number;
   const customer = await addUser(storage, { role: 'customer', email: 'c@k.dev', name: 'C' });
   const jobIds: string[] = [];
   for (const [i, notes] of options.notes.entries()) {
-    await storage.createJob((number) => {
-      const id = `tick${i}`;
-      const doc = jobWithNotes(id, number, customer.id, theoUser.id, notes);
-      jobIds.push(id);
-      return { row: projectJob(readJob(doc), null, new Date().toISOString()), documentName: `job:${id}`, update: Y.encodeStateAsUpdate(doc) };
-    });
+    await storeBigJob(storage, { id: `tick${i}`, notes, items: 20 }, customer.id, theoUser.id);
+    jobIds.push(`tick${i}`);
   }
   await storage.close();
   const nodeArgs = options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [];

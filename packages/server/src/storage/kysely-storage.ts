@@ -304,7 +304,7 @@ export class KyselyStorage implements Storage {
     if (!job) return { stored: [], resolved: [] };
     const computed = compute(job.event_baseline ?? null);
     if (!computed) return { stored: [], resolved: [] };
-    const { baseline, notifications } = computed;
+    const { baseline, notifications, resolveMoot = true } = computed;
     const stored: NotificationRow[] = [];
     for (const n of notifications) {
       const seq = await nextSeq(trx);
@@ -345,6 +345,7 @@ export class KyselyStorage implements Storage {
     // Unchanged (a note, a reload): no write, so a read-only transaction commits for free.
     if (baseline !== job.event_baseline) await trx.updateTable('jobs').set({ event_baseline: baseline }).where('id', '=', jobId).execute();
 
+    if (!resolveMoot) return { stored, resolved: [] };
     const open = (
       await trx.selectFrom('notifications').selectAll().where('job_id', '=', jobId).where('resolved_at', 'is', null).execute()
     ).map(toNotification);
