@@ -5,7 +5,8 @@
  * as the reader saw the last one (closed loop), for `seconds`, alternating servers each round.
  * Returns (and, as a script, prints) edits/s, edit → peer latency and server CPU time per edit.
  * Bounded; stops itself.
- *   npm run bench:throughput     (THROUGHPUT_JOBS, THROUGHPUT_SECONDS, THROUGHPUT_ROUNDS)
+ *   npm run bench:throughput     (THROUGHPUT_JOBS, THROUGHPUT_SECONDS, THROUGHPUT_ROUNDS;
+ *                                 THROUGHPUT_CPU_PROF=dir: Pitboard only, under node --cpu-prof)
  */
 import { readJob, setItemDone } from '@pitboard/job-model';
 import { connect, type Client } from '../test/helpers/server.js';
@@ -53,13 +54,13 @@ async function run(target: Target, seeded: Seeded, seconds: number): Promise<Thr
 }
 
 /** `rounds` rounds, each running the bare server then Pitboard on the same stored jobs. */
-export async function measureThroughput(options: { jobs: number; seconds: number; rounds: number; log?: (line: string) => void }) {
+export async function measureThroughput(options: { jobs: number; seconds: number; rounds: number; servers?: ('bare' | 'pitboard')[]; cpuProfDir?: string; log?: (line: string) => void }) {
   const seeded = await seedWorkshop(options.jobs, 20);
   const results: Record<'bare' | 'pitboard', ThroughputRow[]> = { bare: [], pitboard: [] };
   try {
     for (let round = 0; round < options.rounds; round++) {
-      for (const which of ['bare', 'pitboard'] as const) {
-        const target = await startTarget(which, seeded);
+      for (const which of options.servers ?? (['bare', 'pitboard'] as const)) {
+        const target = await startTarget(which, seeded, options.cpuProfDir);
         try {
           const row = await run(target, seeded, options.seconds);
           results[which].push(row);
@@ -83,7 +84,12 @@ if (isMain(import.meta.url)) {
   const seconds = Number(process.env.THROUGHPUT_SECONDS ?? 8);
   const rounds = Number(process.env.THROUGHPUT_ROUNDS ?? 2);
   console.log(`${jobs} jobs, ${jobs} writers + ${jobs} readers, closed loop, ${seconds} s per run, ${rounds} rounds`);
-  const results = await measureThroughput({ jobs, seconds, rounds, log: console.log });
+  const cpuProfDir = process.env.THROUGHPUT_CPU_PROF;
+  const results = await measureThroughput({ jobs, seconds, rounds, log: console.log, cpuProfDir, servers: cpuProfDir ? ['pitboard'] : undefined });
+  if (cpuProfDir) {
+    console.log(`CPU profile of the Pitboard server in ${cpuProfDir}`);
+    process.exit(0);
+  }
   const mean = (rows: ThroughputRow[], k: 'rate' | 'p99' | 'cpuPerEdit') => rows.reduce((s, r) => s + r[k], 0) / rows.length;
   console.log(
     `Pitboard / bare: sustained edits/s ×${(mean(results.pitboard, 'rate') / mean(results.bare, 'rate')).toFixed(2)} (target ≥ 0.8), ` +

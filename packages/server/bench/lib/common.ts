@@ -86,9 +86,11 @@ export async function seedWorkshop(jobs: number, items: number): Promise<Seeded>
   }
 }
 
-export async function startPitboard(seeded: Seeded, nodeArgs: string[] = []): Promise<Target & { server: ChildServer }> {
-  const s = await spawnServer(seeded.db, UNLIMITED, nodeArgs);
-  return { name: 'pitboard', server: s, wsUrl: s.wsUrl, pid: s.child.pid!, writerToken: seeded.theo.token, readerToken: seeded.boss.token, stop: async () => void (await s.kill('SIGKILL')) };
+/** Pitboard as `npm start`'s server core; with `cpuProfDir`, under `node --cpu-prof` (written at stop). */
+export async function startPitboard(seeded: Seeded, cpuProfDir?: string): Promise<Target & { server: ChildServer }> {
+  const s = await spawnServer(seeded.db, UNLIMITED, cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : []);
+  // SIGTERM lets node write the profile; otherwise there is nothing to wait for.
+  return { name: 'pitboard', server: s, wsUrl: s.wsUrl, pid: s.child.pid!, writerToken: seeded.theo.token, readerToken: seeded.boss.token, stop: async () => void (await s.kill(cpuProfDir ? 'SIGTERM' : 'SIGKILL')) };
 }
 
 /** bench/bare-server.ts as a child process on `dataDir`. */
@@ -111,8 +113,8 @@ export async function startBare(dataDir: string): Promise<Target> {
   return { name: 'bare', wsUrl: `ws://127.0.0.1:${port}/`, pid: child.pid!, writerToken: null, readerToken: null, stop: async () => void (child.kill('SIGKILL'), await exited) };
 }
 
-export function startTarget(which: 'bare' | 'pitboard', seeded: Seeded): Promise<Target> {
-  return which === 'bare' ? startBare(seeded.bareDir) : startPitboard(seeded);
+export function startTarget(which: 'bare' | 'pitboard', seeded: Seeded, cpuProfDir?: string): Promise<Target> {
+  return which === 'bare' ? startBare(seeded.bareDir) : startPitboard(seeded, cpuProfDir);
 }
 
 /** Removes a seeded workshop's files. */
