@@ -35,6 +35,7 @@ export class KyselyStorage implements Storage {
 
   // The queries every edit runs, built once (see prepared.ts).
   private readonly appendQueries = new Map<number, Prepared<unknown[]>>();
+  private readonly jobUpdates = new Map<string, Prepared<unknown[]>>();
   private readonly q: ReturnType<typeof hotQueries>;
 
   private nextSeq(trx: Kysely<Database>): Promise<number> {
@@ -255,11 +256,23 @@ export class KyselyStorage implements Storage {
     const save = async (db: Kysely<Database>) => {
       for (const row of rows) {
         const { id, ...rest } = fromJob(row);
-        await db.updateTable('jobs').set(rest).where('id', '=', id).execute();
+        await this.updateJobRow(db, id, rest);
       }
     };
     // One commit for the batch.
     await (rows.length === 1 ? save(this.db) : this.db.transaction().execute(save));
+  }
+
+  /** UPDATE jobs SET (every column of `values`) WHERE id: built once per set of columns. */
+  private updateJobRow(db: Kysely<Database>, id: string, values: Omit<JobsTable, 'id'>) {
+    const columns = Object.keys(values) as (keyof typeof values)[];
+    const key = columns.join();
+    let update = this.jobUpdates.get(key);
+    if (!update) {
+      update = new Prepared<unknown[]>((arg) => this.db.updateTable('jobs').set(Object.fromEntries(columns.map((c, i) => [c, arg(i)]))).where('id', '=', arg(columns.length)));
+      this.jobUpdates.set(key, update);
+    }
+    return update.run(db, [...columns.map((c) => values[c]), id]);
   }
 
   async createShareLink(l: ShareLinkRow): Promise<void> {
