@@ -7,6 +7,7 @@
  * Bounded: stops by itself.
  *   npm run bench:load            (LOAD_CONNECTIONS, LOAD_JOBS, LOAD_RATE, LOAD_SECONDS)
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { readJob, setItemDone } from '@pitboard/job-model';
 import * as Y from 'yjs';
 import { connect, type Client } from '../test/helpers/server.js';
@@ -22,6 +23,8 @@ export interface LoadRow {
   p99: number;
   cpuPerEdit: number;
   dropped: number;
+  /** p99 event-loop delay of the load generator itself (ms): large means it, not the server, lagged. */
+  generatorLagP99: number;
 }
 
 /** Connections spread over the seeded jobs: a writer (the mechanic) and readers per job. */
@@ -43,6 +46,8 @@ async function open(target: Target, seeded: Seeded, connections: number) {
 
 async function offer(target: Target, seeded: Seeded, jobs: { clients: Client[]; ids: string[] }[], rate: number, seconds: number, dropped: () => number): Promise<LoadRow> {
   const dropped0 = dropped();
+  const lag = monitorEventLoopDelay({ resolution: 10 });
+  lag.enable();
   const latencies: number[] = [];
   let sent = 0;
   const cpu0 = cpuMs(target.pid);
@@ -61,6 +66,7 @@ async function offer(target: Target, seeded: Seeded, jobs: { clients: Client[]; 
   // Let the backlog drain, bounded: what has not arrived by then counts as not delivered.
   for (let t = 0; t < 40 && latencies.length < sent; t++) await sleep(100);
   const cpu = cpuMs(target.pid) - cpu0;
+  lag.disable();
   return {
     offered: rate,
     sent: sent / sending,
@@ -69,7 +75,8 @@ async function offer(target: Target, seeded: Seeded, jobs: { clients: Client[]; 
     p90: quantile(latencies, 0.9),
     p99: quantile(latencies, 0.99),
     cpuPerEdit: cpu / Math.max(1, sent),
-    dropped: dropped() - dropped0
+    dropped: dropped() - dropped0,
+    generatorLagP99: lag.percentile(99) / 1e6
   };
 }
 
@@ -91,7 +98,7 @@ export async function measureLoad(options: { connections: number; jobs: number; 
           rows.push(row);
           options.log?.(
             `${which.padEnd(9)} ${conns.opened} connections, offered ${rate}/s, sent ${row.sent.toFixed(0)}/s: delivered ${(row.delivered * 100).toFixed(1)}%, ` +
-              `edit→peer p50 ${row.p50.toFixed(2)} ms p90 ${row.p90.toFixed(2)} ms p99 ${row.p99.toFixed(2)} ms, CPU ${row.cpuPerEdit.toFixed(3)} ms/edit, dropped ${row.dropped}`
+              `edit→peer p50 ${row.p50.toFixed(2)} ms p90 ${row.p90.toFixed(2)} ms p99 ${row.p99.toFixed(2)} ms, CPU ${row.cpuPerEdit.toFixed(3)} ms/edit, dropped ${row.dropped}, generator lag p99 ${row.generatorLagP99.toFixed(0)} ms`
           );
         }
         conns.close();

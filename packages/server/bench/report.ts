@@ -73,15 +73,28 @@ export async function runReport(mode: 'quick' | 'full', log: (l: string) => void
   const startedAt = new Date().toISOString();
   const loadBefore = os.loadavg();
   log(`bench:report (${mode}) — ${startedAt} — ${os.cpus().length} CPUs, load average ${loadBefore.map((x) => x.toFixed(1)).join(' / ')}`);
-  log('throughput (closed loop), bare then Pitboard, each round:');
-  const throughput = await measureThroughput({ ...p.throughput, log });
-  log('load (open loop), offered rates on one set of connections:');
-  const load = await measureLoad({ ...p.load, rates: [...p.load.rates], servers: ['bare', 'pitboard'], log });
-  log('CPU per tick, 20 vs 20,000 notes:');
-  const tick = await measureTickCost({ ...p.tick, notes: [...p.tick.notes], log });
-  log('cold start:');
-  const cold = await measureColdStart({ ...p.cold, log });
-  const board = await boardFigures(p.board.jobs, p.board.runs, log);
+  // One part failing (a server too slow to start on a busy machine, say) must not lose the others.
+  const errors: Record<string, string> = {};
+  async function part<T>(name: string, run: () => Promise<T>, empty: T): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      log(`${name}${attempt > 1 ? ' (second attempt)' : ''}:`);
+      try {
+        return await run();
+      } catch (error) {
+        const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+        log(`${name} failed: ${message}`);
+        if (attempt === 2) {
+          errors[name] = message;
+          return empty;
+        }
+      }
+    }
+  }
+  const throughput = await part('throughput (closed loop), bare then Pitboard, each round', () => measureThroughput({ ...p.throughput, log }), { bare: [], pitboard: [] });
+  const load = await part('load (open loop), offered rates on one set of connections', () => measureLoad({ ...p.load, rates: [...p.load.rates], servers: ['bare', 'pitboard'], log }), {});
+  const tick = await part('CPU per tick, 20 vs 20,000 notes', () => measureTickCost({ ...p.tick, notes: [...p.tick.notes], log }), []);
+  const cold = await part('cold start', () => measureColdStart({ ...p.cold, log }), null);
+  const board = await part('board', () => boardFigures(p.board.jobs, p.board.runs, log), null);
   return {
     mode,
     startedAt,
@@ -92,7 +105,8 @@ export async function runReport(mode: 'quick' | 'full', log: (l: string) => void
     load: { bare: load.bare ?? [], pitboard: load.pitboard ?? [] },
     tick,
     cold,
-    board
+    board,
+    errors
   };
 }
 
