@@ -7,7 +7,6 @@
 import type { CompiledQuery, Compilable, Kysely, QueryResult } from 'kysely';
 import type { Database } from './schema.js';
 
-
 /** Stands for the i-th argument while the query is built (any type: only its position matters). */
 export type Arg = (i: number) => any;
 
