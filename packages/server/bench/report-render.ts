@@ -126,8 +126,8 @@ function targets(r: Report): Target[] {
 export async function chartSvg(r: Report): Promise<string> {
   const values = (['bare', 'pitboard'] as const).flatMap((server) =>
     r.load[server].flatMap((row) => [
-      { server: server === 'bare' ? 'bare Hocuspocus' : 'Pitboard', quantile: 'p99', offered: row.offered, ms: row.p99 },
-      { server: server === 'bare' ? 'bare Hocuspocus' : 'Pitboard', quantile: 'p50', offered: row.offered, ms: row.p50 }
+      { series: `${server === 'bare' ? 'bare Hocuspocus' : 'Pitboard'} p99`, quantile: 'p99', offered: row.offered, ms: row.p99 },
+      { series: `${server === 'bare' ? 'bare Hocuspocus' : 'Pitboard'} p50`, quantile: 'p50', offered: row.offered, ms: row.p50 }
     ])
   );
   const spec: TopLevelSpec = {
@@ -140,8 +140,14 @@ export async function chartSvg(r: Report): Promise<string> {
     encoding: {
       x: { field: 'offered', type: 'quantitative', title: 'offered edits/s (open loop)' },
       y: { field: 'ms', type: 'quantitative', title: 'latency (ms, log scale)', scale: { type: 'log' } },
-      color: { field: 'server', type: 'nominal', title: 'server' },
-      strokeDash: { field: 'quantile', type: 'nominal', title: 'quantile', legend: { symbolType: 'stroke' } }
+      // Pitboard blue, the bare server orange; p99 dark, p50 light and dashed.
+      color: {
+        field: 'series',
+        type: 'nominal',
+        title: null,
+        scale: { domain: ['Pitboard p99', 'Pitboard p50', 'bare Hocuspocus p99', 'bare Hocuspocus p50'], range: ['#1f4e99', '#7fa7e0', '#c2560a', '#f5a25d'] }
+      },
+      strokeDash: { field: 'quantile', type: 'nominal', legend: null, scale: { domain: ['p99', 'p50'], range: [[1, 0], [5, 3]] } }
     }
   };
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
