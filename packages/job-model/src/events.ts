@@ -74,3 +74,12 @@ export function isEventMoot(event: JobEvent, facts: JobFacts): boolean {
       return false;
   }
 }
+
+/**
+ * Everything `isEventMoot` reads from the facts, as one string: two states with the same
+ * fingerprint make every alert moot in both or in neither, so a change that keeps it has no
+ * alert to resolve (the server then skips looking at the open ones). Keep in step with E9 above.
+ */
+export function mootFingerprint(facts: JobFacts): string {
+  return JSON.stringify([deriveStatus(facts), facts.stuck?.open === true ? stuckKey(facts.stuck) : null, facts.assigneeId]);
+}

@@ -22,6 +22,6 @@ export {
 export { deriveStatus, isQcFresh, itemsSignature, progressOf } from './status.js';
 export { canOpenJob, checkChange } from './permissions.js';
 export { itemsLocked } from './qc-lock.js';
-export { deriveEvents, isEventMoot } from './events.js';
+export { deriveEvents, isEventMoot, mootFingerprint } from './events.js';
 export { publicView } from './view.js';
 export type { InboxMessage, InboxRequest, JobSummary, NotificationMessage } from './inbox.js';

@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
 import { readJob } from '../src/doc.js';
-import { deriveEvents, isEventMoot } from '../src/events.js';
+import { deriveEvents, isEventMoot, mootFingerprint } from '../src/events.js';
 import { addNote, assignMechanic, recordQc, reportStuck, resolveStuck, setItemDone } from '../src/ops.js';
 import { itemsSignature } from '../src/status.js';
 import type { JobEvent, JobFacts } from '../src/types.js';
@@ -277,5 +277,39 @@ describe('E9: moot alerts', () => {
 
   it.each<JobEvent['kind']>(['unassigned', 'progress', 'unstuck', 'qc_failed', 'ready_for_pickup'])('E9: %s is never moot', (kind) => {
     expect(isEventMoot({ kind, jobId: 'job-1', key: kind, mechanicId: MECHANIC.id }, facts({ collectedAt: at(1) }))).toBe(false);
+  });
+
+  it('E9: two states with the same mootFingerprint make every alert moot in both or in neither', () => {
+    // A job's life, one change at a time; every event it raised is an alert to judge in every state.
+    const doc = jobDoc();
+    const states: JobFacts[] = [readJob(doc)];
+    const alerts: JobEvent[] = [...deriveEvents(null, readJob(doc))];
+    const step = (change: (d: Y.Doc) => void) => {
+      alerts.push(...eventsOf(doc, change));
+      states.push(readJob(doc));
+    };
+    step((d) => tick(d, [0]));
+    step((d) => addNote(d, { text: 'n', authorId: MECHANIC.id, at: at(11), visibility: 'internal' }));
+    step((d) => reportStuck(d, { reason: 'x', by: MECHANIC.id, at: at(12) }));
+    step((d) => reportStuck(d, { reason: 'y', by: MECHANIC.id, at: at(13) }));
+    step((d) => resolveStuck(d, { by: MANAGER.id, at: at(14) }));
+    step((d) => tick(d, [1, 2, 3], 15));
+    step((d) => addNote(d, { text: 'm', authorId: MECHANIC.id, at: at(16), visibility: 'customer' }));
+    step((d) => setItemDone(d, ids(d)[3]!, false, MECHANIC.id, at(17)));
+    step((d) => tick(d, [3], 18));
+    step((d) => assignMechanic(d, OTHER_MECHANIC.id, at(19)));
+    step((d) => recordQc(d, { pass: false, by: MANAGER.id, at: at(20), note: 'no' }));
+    step((d) => assignMechanic(d, MECHANIC.id, at(21)));
+    step((d) => reportStuck(d, { reason: 'again', by: MECHANIC.id, at: at(22) }));
+    expect(alerts.map((a) => a.kind)).toEqual(expect.arrayContaining(['assigned', 'stuck', 'ready_for_qc']));
+    let samePairs = 0;
+    for (const a of states) {
+      for (const b of states) {
+        if (mootFingerprint(a) !== mootFingerprint(b)) continue;
+        samePairs += 1;
+        for (const alert of alerts) expect(isEventMoot(alert, a)).toBe(isEventMoot(alert, b));
+      }
+    }
+    expect(samePairs).toBeGreaterThan(states.length); // some distinct states do share a fingerprint
   });
 });

@@ -4,13 +4,13 @@
  * after a restart produce each event once), stores one notification per recipient, resolves
  * alerts the facts made moot, and only then delivers live.
  */
-import { deriveEvents, isEventMoot, type JobEventKind, type JobFacts } from '@pitboard/job-model';
+import { deriveEvents, isEventMoot, mootFingerprint, type JobEventKind, type JobFacts } from '@pitboard/job-model';
 import type { Logger } from '../log.js';
 import type { NewNotification, NotificationRow, Storage } from '../storage/index.js';
 import * as Y from 'yjs';
 import type { Inbox } from './inbox.js';
 import { notificationText } from './messages.js';
-import { recipientsOf } from './recipients.js';
+import { mayTellManagers, recipientsOf } from './recipients.js';
 
 export interface NotifierMetrics {
   observeHook(ms: number): void;
@@ -32,7 +32,8 @@ export class Notifier {
   async onJobChanges(changes: { facts: JobFacts; stateVector?: Uint8Array }[]): Promise<void> {
     if (changes.length === 0) return;
     const started = performance.now();
-    const managerIds = (await this.storage.listUsers('manager')).map((u) => u.id);
+    // The user list only when an event could go to the managers: a tick or a note reads no users.
+    const managerIds = changes.some(({ facts }) => mayTellManagers(facts)) ? (await this.storage.listUsers('manager')).map((u) => u.id) : [];
     const now = new Date().toISOString();
     const results = await this.storage.recordJobEvents(
       changes.map(({ facts, stateVector }) => ({
@@ -59,7 +60,9 @@ export class Notifier {
           }
           // Notes never cause events: leave their text out of the baseline.
           const next: Baseline = { ...facts, notes: [], ...(stateVector ? { seen: Buffer.from(stateVector).toString('base64') } : {}) };
-          return { baseline: JSON.stringify(next), notifications };
+          // Open alerts can only turn moot when something they depend on changed (E9).
+          const resolveMoot = before === null || mootFingerprint(before) !== mootFingerprint(facts);
+          return { baseline: JSON.stringify(next), notifications, resolveMoot };
         },
         isMoot: (n: NotificationRow) => isEventMoot({ kind: n.kind as JobEventKind, jobId: n.jobId, key: n.eventKey, mechanicId: n.userId }, facts)
       })),

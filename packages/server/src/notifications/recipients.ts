@@ -1,5 +1,5 @@
 /** Who is told about which event (docs/product.md, Notifications). */
-import type { JobEvent, JobFacts } from '@pitboard/job-model';
+import { deriveStatus, type JobEvent, type JobFacts } from '@pitboard/job-model';
 
 export function recipientsOf(event: JobEvent, facts: JobFacts, managerIds: string[]): string[] {
   switch (event.kind) {
@@ -16,4 +16,13 @@ export function recipientsOf(event: JobEvent, facts: JobFacts, managerIds: strin
     case 'qc_failed':
       return facts.assigneeId ? [facts.assigneeId] : [];
   }
+}
+
+/**
+ * Whether a change reaching these facts could tell the managers (the only recipients that need
+ * the user list): a job now in quality check (E4) or with an open stuck report (E5). Otherwise
+ * the notifier does not read the managers at all.
+ */
+export function mayTellManagers(facts: JobFacts): boolean {
+  return facts.stuck?.open === true || deriveStatus(facts) === 'quality_check';
 }

@@ -6,6 +6,7 @@ import type { Role } from '@pitboard/job-model';
 import * as Y from 'yjs';
 import { ConflictError } from '../errors.js';
 import type { OpenDatabase } from './database.js';
+import { hotQueries, Prepared } from './prepared.js';
 import type { Database, JobsTable, NotificationsTable, ShareLinksTable, UsersTable } from './schema.js';
 import type {
   JobEventsInput,
@@ -30,6 +31,16 @@ export class KyselyStorage implements Storage {
   constructor(private readonly opened: OpenDatabase) {
     this.db = opened.db;
     this.dialect = opened.dialect;
+    this.q = hotQueries(opened.db, opened.dialect);
+  }
+
+  // The queries every edit runs, built once (see prepared.ts).
+  private readonly appendQueries = new Map<number, Prepared<unknown[]>>();
+  private readonly jobUpdates = new Map<string, Prepared<unknown[]>>();
+  private readonly q: ReturnType<typeof hotQueries>;
+
+  private nextSeq(trx: Kysely<Database>): Promise<number> {
+    return this.q.nextSeq.run<{ value: number }>(trx, []).then((r) => Number(r.rows[0]!.value));
   }
 
   async loadDocument(name: string): Promise<Uint8Array | null> {
@@ -70,7 +81,16 @@ export class KyselyStorage implements Storage {
     while (this.appends.length > 0) {
       const batch = this.appends.splice(0, APPEND_BATCH_MAX);
       try {
-        await this.db.insertInto('document_updates').values(batch.map((a) => a.row)).execute();
+        let insert = this.appendQueries.get(batch.length);
+        if (!insert) {
+          const n = batch.length;
+          insert = new Prepared<unknown[]>((arg) =>
+            this.db.insertInto('document_updates').values(Array.from({ length: n }, (_, i) => ({ name: arg(3 * i), data: arg(3 * i + 1), created_at: arg(3 * i + 2) })))
+          );
+          if (this.appendQueries.size >= 100) this.appendQueries.clear(); // bounded: batch sizes vary under load
+          this.appendQueries.set(n, insert);
+        }
+        await insert.run(this.db, batch.flatMap((a) => [a.row.name, a.row.data, a.row.created_at]));
         for (const a of batch) a.resolve();
       } catch (error) {
         for (const a of batch) a.reject(error);
@@ -252,7 +272,7 @@ export class KyselyStorage implements Storage {
         .executeTakeFirst();
       const built = build(Number(max?.n ?? 1000) + 1);
       const { documentName, update } = built;
-      const row = { ...built.row, seq: await nextSeq(trx, 'job_seq') };
+      const row = { ...built.row, seq: await advanceCounter(trx, 'job_seq') };
       await trx.insertInto('jobs').values(fromJob(row)).execute();
       // The first state is the snapshot: nothing to fold, nothing to recover at the next start.
       await trx.insertInto('documents').values({ name: documentName, state: update, updated_at: row.createdAt }).execute();
@@ -287,13 +307,13 @@ export class KyselyStorage implements Storage {
     // saves commit in `seq` order: a client that saw seq N has seen every save before it.
     // Rows in id order, as recordJobEvents locks them (no deadlock between the two on PostgreSQL).
     return this.db.transaction().execute(async (trx) => {
-      const last = await nextSeq(trx, 'job_seq', rows.length);
+      const last = await advanceCounter(trx, 'job_seq', rows.length);
       const order = rows.map((row, i) => ({ row, i })).sort((a, b) => (a.row.id < b.row.id ? -1 : a.row.id > b.row.id ? 1 : a.i - b.i));
       const saved: JobRow[] = new Array(rows.length);
       for (const [k, { row, i }] of order.entries()) {
         saved[i] = { ...row, seq: last - rows.length + 1 + k };
         const { id, ...rest } = fromJob(saved[i]!);
-        await trx.updateTable('jobs').set(rest).where('id', '=', id).execute();
+        await this.updateJobRow(trx, id, rest);
       }
       return saved;
     });
@@ -302,6 +322,18 @@ export class KyselyStorage implements Storage {
   async lastJobSeq(): Promise<number> {
     const r = await this.db.selectFrom('counters').select('value').where('name', '=', 'job_seq').executeTakeFirst();
     return Number(r?.value ?? 0);
+  }
+
+  /** UPDATE jobs SET (every column of `values`) WHERE id: built once per set of columns. */
+  private updateJobRow(db: Kysely<Database>, id: string, values: Omit<JobsTable, 'id'>) {
+    const columns = Object.keys(values) as (keyof typeof values)[];
+    const key = columns.join();
+    let update = this.jobUpdates.get(key);
+    if (!update) {
+      update = new Prepared<unknown[]>((arg) => this.db.updateTable('jobs').set(Object.fromEntries(columns.map((c, i) => [c, arg(i)]))).where('id', '=', arg(columns.length)));
+      this.jobUpdates.set(key, update);
+    }
+    return update.run(db, [...columns.map((c) => values[c]), id]);
   }
 
   async createShareLink(l: ShareLinkRow, db: Kysely<Database> = this.db): Promise<void> {
@@ -357,27 +389,16 @@ export class KyselyStorage implements Storage {
   }
 
   private async recordOneJobEvents(trx: Kysely<Database>, { jobId, compute, isMoot }: JobEventsInput, at: string): Promise<JobEventsResult> {
-    let q = trx.selectFrom('jobs').select('event_baseline').where('id', '=', jobId);
-    // PostgreSQL: lock the job row so a second instance waits and then sees the new baseline.
-    // SQLite: the write transaction is already exclusive.
-    if (this.dialect === 'postgres') q = q.forUpdate();
-    const job = await q.executeTakeFirst();
+    const job = (await this.q.baseline.run<{ event_baseline: string | null }>(trx, [jobId])).rows[0];
     if (!job) return { stored: [], resolved: [] };
     const computed = compute(job.event_baseline ?? null);
     if (!computed) return { stored: [], resolved: [] };
-    const { baseline, notifications } = computed;
+    const { baseline, notifications, resolveMoot = true } = computed;
     const stored: NotificationRow[] = [];
     for (const n of notifications) {
-      const seq = await nextSeq(trx);
+      const seq = await this.nextSeq(trx);
       if (n.coalesce) {
-        const existing = await trx
-          .updateTable('notifications')
-          .set({ title: n.title, body: n.body, created_at: n.createdAt, read_at: null, resolved_at: null, seq })
-          .where('user_id', '=', n.userId)
-          .where('job_id', '=', n.jobId)
-          .where('event_key', '=', n.eventKey)
-          .returningAll()
-          .executeTakeFirst();
+        const existing = (await this.q.coalesce.run<Selectable<NotificationsTable>>(trx, [n.title, n.body, n.createdAt, seq, n.userId, n.jobId, n.eventKey])).rows[0];
         if (existing) {
           stored.push(toNotification(existing));
           continue;
@@ -396,23 +417,18 @@ export class KyselyStorage implements Storage {
         read_at: null,
         resolved_at: null
       };
-      const inserted = await trx
-        .insertInto('notifications')
-        .values(row)
-        .onConflict((oc) => oc.columns(['user_id', 'job_id', 'event_key']).doNothing())
-        .executeTakeFirst();
-      if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) stored.push(toNotification(row));
+      const inserted = await this.q.insertNotification.run(trx, [row.id, seq, row.user_id, row.job_id, row.kind, row.event_key, row.title, row.body, row.created_at]);
+      if (Number(inserted.numAffectedRows ?? 0) > 0) stored.push(toNotification(row));
     }
     // Unchanged (a note, a reload): no write, so a read-only transaction commits for free.
-    if (baseline !== job.event_baseline) await trx.updateTable('jobs').set({ event_baseline: baseline }).where('id', '=', jobId).execute();
+    if (baseline !== job.event_baseline) await this.q.saveBaseline.run(trx, [baseline, jobId]);
 
-    const open = (
-      await trx.selectFrom('notifications').selectAll().where('job_id', '=', jobId).where('resolved_at', 'is', null).execute()
-    ).map(toNotification);
+    if (!resolveMoot) return { stored, resolved: [] };
+    const open = (await this.q.openOfJob.run<Selectable<NotificationsTable>>(trx, [jobId])).rows.map(toNotification);
     const resolved: NotificationRow[] = [];
     for (const n of open.filter(isMoot)) {
-      const seq = await nextSeq(trx);
-      await trx.updateTable('notifications').set({ resolved_at: at, seq }).where('id', '=', n.id).execute();
+      const seq = await this.nextSeq(trx);
+      await this.q.resolve.run(trx, [at, seq, n.id]);
       resolved.push({ ...n, resolvedAt: at, seq });
     }
     return { stored, resolved };
@@ -429,14 +445,8 @@ export class KyselyStorage implements Storage {
   }
 
   async countUnread(userId: string): Promise<number> {
-    const r = await this.db
-      .selectFrom('notifications')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('user_id', '=', userId)
-      .where('read_at', 'is', null)
-      .where('resolved_at', 'is', null)
-      .executeTakeFirstOrThrow();
-    return Number(r.n);
+    const r = await this.q.countUnread.run<{ n: number }>(this.db, [userId]);
+    return Number(r.rows[0]!.n);
   }
 
   async markRead(userId: string, which: string[] | 'all', at: string): Promise<NotificationRow[]> {
@@ -446,7 +456,7 @@ export class KyselyStorage implements Storage {
       if (which !== 'all') q = q.where('id', 'in', which.slice(0, 1000));
       const changed: NotificationRow[] = [];
       for (const { id } of await q.orderBy('seq').execute()) {
-        const seq = await nextSeq(trx);
+        const seq = await this.nextSeq(trx);
         const row = await trx.updateTable('notifications').set({ read_at: at, seq }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
         changed.push(toNotification(row));
       }
@@ -480,7 +490,7 @@ export class KyselyStorage implements Storage {
 }
 
 /** Advances a counter by `count` (in the caller's transaction); returns its new value. */
-async function nextSeq(trx: Kysely<Database>, name: 'notification_seq' | 'job_seq' = 'notification_seq', count = 1): Promise<number> {
+async function advanceCounter(trx: Kysely<Database>, name: 'notification_seq' | 'job_seq', count = 1): Promise<number> {
   const r = await trx
     .updateTable('counters')
     .set((eb) => ({ value: eb('value', '+', count) }))

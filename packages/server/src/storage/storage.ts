@@ -92,8 +92,12 @@ export interface NewNotification {
 
 export interface JobEventsInput {
   jobId: string;
-  /** From the stored baseline to what to store; null: nothing to record (an older reading of the job). */
-  compute: (baseline: string | null) => { baseline: string; notifications: NewNotification[] } | null;
+  /**
+   * From the stored baseline to what to store; null: nothing to record (an older reading of the
+   * job). `resolveMoot: false` says no open notification can have turned moot (nothing `isMoot`
+   * reads changed): the open ones are then not even read.
+   */
+  compute: (baseline: string | null) => { baseline: string; notifications: NewNotification[]; resolveMoot?: boolean } | null;
   isMoot: (n: NotificationRow) => boolean;
 }
 
