@@ -8,7 +8,6 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
 
-const CREATE = 'create table if not exists health_probe (id integer primary key, checked_at text not null)';
 const UPSERT = 'insert into health_probe (id, checked_at) values (1, $1) on conflict (id) do update set checked_at = excluded.checked_at';
 
 export async function probeSqlite(file: string, waitMs: number): Promise<void> {
@@ -18,7 +17,6 @@ export async function probeSqlite(file: string, waitMs: number): Promise<void> {
       const handle = new BetterSqlite3(file, { fileMustExist: true, timeout: 0 });
       try {
         handle.exec('begin immediate');
-        handle.exec(CREATE);
         handle.prepare(UPSERT.replace('$1', '?')).run(new Date().toISOString());
         handle.exec('commit');
       } finally {
@@ -33,12 +31,10 @@ export async function probeSqlite(file: string, waitMs: number): Promise<void> {
   }
 }
 
-let pgTableReady = false;
+// The table comes from a migration (20261202T0800_health_probe).
 export async function probePostgres(db: Kysely<any>, waitMs: number): Promise<void> {
   await db.transaction().execute(async (trx) => {
     await sql.raw(`set local statement_timeout = ${Math.max(1, Math.floor(waitMs))}`).execute(trx);
-    if (!pgTableReady) await sql.raw(CREATE).execute(trx);
     await sql`insert into health_probe (id, checked_at) values (1, ${new Date().toISOString()}) on conflict (id) do update set checked_at = excluded.checked_at`.execute(trx);
   });
-  pgTableReady = true;
 }

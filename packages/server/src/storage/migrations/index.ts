@@ -7,6 +7,7 @@ import type { Dialect } from '../dialect.js';
 import * as initial from './20261126T2200_initial.js';
 import * as notifications from './20261126T2300_notifications.js';
 import * as jobSeq from './20261202T0700_job_seq.js';
+import * as healthProbe from './20261202T0800_health_probe.js';
 
 export interface Migration {
   name: string;
@@ -16,5 +17,6 @@ export interface Migration {
 export const MIGRATIONS: Migration[] = [
   { name: '20261126T2200_initial', up: initial.up },
   { name: '20261126T2300_notifications', up: notifications.up },
-  { name: '20261202T0700_job_seq', up: jobSeq.up }
+  { name: '20261202T0700_job_seq', up: jobSeq.up },
+  { name: '20261202T0800_health_probe', up: healthProbe.up }
 ];
