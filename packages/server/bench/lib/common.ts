@@ -46,6 +46,10 @@ export const UNLIMITED = {
   MESSAGE_RATE_BURST: '1000000',
   LOGIN_LIMIT_PER_ACCOUNT: '100000',
   LOGIN_LIMIT_PER_ADDRESS: '100000',
+  // Jobs far over the per-job budgets (20,000 notes) are what the tick benchmark measures.
+  JOB_MAX_NOTES: '1000000',
+  JOB_MAX_ITEMS: '100000',
+  JOB_MAX_BYTES: '1073741824',
   LOG_LEVEL: 'info'
 };
 

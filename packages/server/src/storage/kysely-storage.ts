@@ -43,6 +43,11 @@ export class KyselyStorage implements Storage {
     return this.q.nextSeq.run<{ value: number }>(trx, []).then((r) => Number(r.rows[0]!.value));
   }
 
+  /** Takes `count` job-row seqs in the caller's transaction; returns the last one. */
+  private advanceJobSeq(trx: Kysely<Database>, count: number): Promise<number> {
+    return this.q.advanceJobSeq.run<{ value: number }>(trx, [count]).then((r) => Number(r.rows[0]!.value));
+  }
+
   async loadDocument(name: string): Promise<Uint8Array | null> {
     // Snapshot and log must be read as of one moment: a compaction committing between two
     // separate reads would hide the updates it folded (the old snapshot, the trimmed log).
@@ -272,7 +277,7 @@ export class KyselyStorage implements Storage {
         .executeTakeFirst();
       const built = build(Number(max?.n ?? 1000) + 1);
       const { documentName, update } = built;
-      const row = { ...built.row, seq: await advanceCounter(trx, 'job_seq') };
+      const row = { ...built.row, seq: await this.advanceJobSeq(trx, 1) };
       await trx.insertInto('jobs').values(fromJob(row)).execute();
       // The first state is the snapshot: nothing to fold, nothing to recover at the next start.
       await trx.insertInto('documents').values({ name: documentName, state: update, updated_at: row.createdAt }).execute();
@@ -307,7 +312,7 @@ export class KyselyStorage implements Storage {
     // saves commit in `seq` order: a client that saw seq N has seen every save before it.
     // Rows in id order, as recordJobEvents locks them (no deadlock between the two on PostgreSQL).
     return this.db.transaction().execute(async (trx) => {
-      const last = await advanceCounter(trx, 'job_seq', rows.length);
+      const last = await this.advanceJobSeq(trx, rows.length);
       const order = rows.map((row, i) => ({ row, i })).sort((a, b) => (a.row.id < b.row.id ? -1 : a.row.id > b.row.id ? 1 : a.i - b.i));
       const saved: JobRow[] = new Array(rows.length);
       for (const [k, { row, i }] of order.entries()) {
@@ -487,17 +492,6 @@ export class KyselyStorage implements Storage {
     await this.flushAppends();
     return this.opened.close();
   }
-}
-
-/** Advances a counter by `count` (in the caller's transaction); returns its new value. */
-async function advanceCounter(trx: Kysely<Database>, name: 'notification_seq' | 'job_seq', count = 1): Promise<number> {
-  const r = await trx
-    .updateTable('counters')
-    .set((eb) => ({ value: eb('value', '+', count) }))
-    .where('name', '=', name)
-    .returning('value')
-    .executeTakeFirstOrThrow();
-  return Number(r.value);
 }
 
 function toNotification(r: Selectable<NotificationsTable>): NotificationRow {

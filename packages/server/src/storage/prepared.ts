@@ -48,6 +48,14 @@ export function hotQueries(db: Kysely<Database>, dialect: 'sqlite' | 'postgres')
         .where('name', '=', 'notification_seq')
         .returning('value')
     ),
+    /** Advances the job-row counter by a batch's size (docs/sync.md, Catching up). */
+    advanceJobSeq: new Prepared<[number]>((arg) =>
+      db
+        .updateTable('counters')
+        .set((eb) => ({ value: eb('value', '+', arg(0)) }))
+        .where('name', '=', 'job_seq')
+        .returning('value')
+    ),
     coalesce: new Prepared<[string, string, string, number, string, string, string]>((arg) =>
       db
         .updateTable('notifications')
