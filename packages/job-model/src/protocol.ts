@@ -43,7 +43,15 @@ export const CLOSE_REASONS = {
   job_too_large: { closeCode: 4413, text: 'this job is too large' },
   rate_limited: { closeCode: 4429, text: 'too many messages: slow down' },
   /** The whole socket (1008): over PREAUTH_MAX_BYTES before any document signed in. */
-  preauth_too_much: { closeCode: 1008, text: 'too much data before signing in' }
+  preauth_too_much: { closeCode: 1008, text: 'too much data before signing in' },
+  // Generic ones, for a refusal the server has no more specific code for (by its close code).
+  bad_request: { closeCode: 4400, text: 'bad request' },
+  unauthorized: { closeCode: 4401, text: 'not signed in' },
+  forbidden: { closeCode: 4403, text: 'not allowed' },
+  not_found: { closeCode: 4404, text: 'not found' },
+  too_large: { closeCode: 4413, text: 'too large' },
+  busy: { closeCode: 4503, text: 'the server is busy; please try again in a moment' },
+  internal_error: { closeCode: 4500, text: 'internal error' }
 } as const satisfies Record<string, { closeCode: number; text: string }>;
 
 export type CloseReasonCode = keyof typeof CLOSE_REASONS;

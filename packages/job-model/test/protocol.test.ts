@@ -23,9 +23,9 @@ describe('close reasons (docs/sync.md)', () => {
     expect(byCloseCode(4401)).toEqual(expect.arrayContaining(['not_signed_in', 'invalid_session', 'session_expired', 'session_ended', 'auth_deadline']));
     expect(byCloseCode(4403)).toEqual(expect.arrayContaining(['cross_site', 'not_assigned', 'not_allowed', 'reassigned', 'not_your_inbox']));
     expect(byCloseCode(4400)).toEqual(expect.arrayContaining(['malformed_update', 'missing_dependency', 'unknown_document']));
-    expect(byCloseCode(4404)).toEqual(['no_such_job']);
+    expect(byCloseCode(4404)).toEqual(expect.arrayContaining(['no_such_job']));
     expect(byCloseCode(4008)).toEqual(['too_far_behind']);
-    expect(byCloseCode(4413)).toEqual(['too_many_notes', 'too_many_items', 'job_too_large']);
+    expect(byCloseCode(4413)).toEqual(expect.arrayContaining(['too_many_notes', 'too_many_items', 'job_too_large']));
     expect(byCloseCode(4429)).toEqual(['rate_limited']);
   });
 
