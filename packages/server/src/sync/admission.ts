@@ -12,7 +12,7 @@
  */
 import { checkChange, readRaw, type Actor, type RawJob } from '@pitboard/job-model';
 import * as Y from 'yjs';
-import { BadRequestError, ForbiddenError } from '../errors.js';
+import { ForbiddenError, refusal } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 import type { Storage } from '../storage/index.js';
 import { isEmptyUpdate } from './clone.js';
@@ -73,11 +73,11 @@ class Shadow {
       try {
         Y.applyUpdate(this.doc, update);
       } catch {
-        throw new BadRequestError('malformed update', 'malformed_update');
+        throw refusal('malformed_update');
       }
       // An update whose dependencies the server lacks would be applied later, unchecked.
       if (this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null) {
-        throw new BadRequestError('update depends on changes the server does not have', 'missing_dependency');
+        throw refusal('missing_dependency');
       }
       this.bytesAtMost += update.byteLength;
       if (this.bytesAtMost > maxBytes) {
@@ -124,7 +124,7 @@ export class Admission {
     if (actor.role === 'customer') throw new ForbiddenError('customers cannot change jobs', 'customer');
     const shadow = this.shadowOf(doc);
     if (actor.role === 'mechanic' && shadow.current().job.assigneeId !== actor.id) {
-      throw new ForbiddenError('this job is not assigned to you', 'not_assigned');
+      throw refusal('not_assigned');
     }
     // Synchronous up to the append, so the next update is checked against this one's result.
     shadow.tryUpdate(

@@ -8,7 +8,7 @@ import type { Extension, onAuthenticatePayload } from '@hocuspocus/server';
 import { canOpenJob } from '@pitboard/job-model';
 import type { AuthService } from '../auth/auth-service.js';
 import { cookieValue, SESSION_COOKIE } from '../auth/auth-service.js';
-import { ForbiddenError, NotFoundError, SyncRefusal } from '../errors.js';
+import { refusal, SyncRefusal } from '../errors.js';
 import { fromOwnSite } from '../http/origin.js';
 import type { Logger } from '../log.js';
 import type { Storage } from '../storage/index.js';
@@ -50,22 +50,20 @@ export class Authentication implements Extension {
     // Another site's page can open a socket to us and the browser attaches our cookie: only
     // our own pages may sign in with it (a provider token cannot be forged that way).
     const cookie = viaCookie ? cookieValue(requestHeaders.get('cookie'), SESSION_COOKIE) : null;
-    if (cookie && !fromOwnSite(requestHeaders, this.allowedOrigins)) throw new ForbiddenError('cross-site connection refused', 'cross_site');
+    if (cookie && !fromOwnSite(requestHeaders, this.allowedOrigins)) throw refusal('cross_site');
     const credential = viaCookie ? cookie : token;
     const authenticatedAt = Date.now();
     const { user, sessionId } = await this.auth.sessions.validate(credential);
     identified(user.id);
 
     if (address.kind === 'inbox') {
-      if (address.userId !== user.id) throw new ForbiddenError('not your inbox', 'not_your_inbox');
+      if (address.userId !== user.id) throw refusal('not_your_inbox');
       connectionConfig.readOnly = true;
     } else {
       const job = await this.storage.getJob(address.jobId);
-      if (!job) throw new NotFoundError('no such job', 'no_such_job');
+      if (!job) throw refusal('no_such_job');
       if (!canOpenJob({ id: user.id, role: user.role }, job.assigneeId)) {
-        throw user.role === 'customer'
-          ? new ForbiddenError('customers see jobs through their progress page', 'customer')
-          : new ForbiddenError('this job is not assigned to you', 'not_assigned');
+        throw refusal(user.role === 'customer' ? 'customer' : 'not_assigned');
       }
     }
     return { user, sessionId, address, authenticatedAt };
