@@ -25,6 +25,7 @@ export { itemsLocked } from './qc-lock.js';
 export { deriveEvents, isEventMoot } from './events.js';
 export { publicView } from './view.js';
 export type { InboxMessage, InboxRequest, JobSummary, NotificationMessage } from './inbox.js';
+export type { ManagerStats, MechanicStats } from './stats.js';
 export {
   CLOSE_REASONS,
   PROTOCOL_VERSION,

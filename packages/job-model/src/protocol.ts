@@ -1,7 +1,7 @@
 /**
  * The `/collab` protocol Pitboard adds on top of Hocuspocus (docs/sync.md), shared by the server
  * and the web client: the protocol version, the machine-readable reasons a document or socket is
- * closed with, and the stateless message shapes (src/inbox.ts).
+ * closed with, and the message shapes (inbox messages and job rows: src/inbox.ts; stats: src/stats.ts).
  *
  * Hocuspocus 4 delivers a document close (and a permission-denied at connect) to the client as a
  * reason string only — the provider reports code 1000 whatever the server meant. So the reason
@@ -11,6 +11,7 @@
  */
 
 export type { InboxMessage, InboxRequest, JobSummary, NotificationMessage } from './inbox.js';
+export type { ManagerStats, MechanicStats } from './stats.js';
 
 /** Bumped when a message or close reason changes incompatibly (additions do not bump it). */
 export const PROTOCOL_VERSION = 1;

@@ -18,6 +18,15 @@ export class PitboardError extends Error {
     super(reason);
     this.name = new.target.name;
   }
+
+  /** The input the error is about (a form shows it there), machine-readable. */
+  field?: string;
+
+  /** Names the input the error is about. */
+  about(field: string): this {
+    this.field = field;
+    return this;
+  }
 }
 
 /** A sync refusal named by its shared code; `text` (default: the code's usual text) for people. */

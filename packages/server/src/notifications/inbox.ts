@@ -10,7 +10,7 @@
  * reconnects.
  */
 import type { Connection, Extension, Hocuspocus, onConfigurePayload, onStatelessPayload } from '@hocuspocus/server';
-import { CLOSE_REASONS, closeEvent, type InboxRequest } from '@pitboard/job-model';
+import { CLOSE_REASONS, closeEvent, type InboxMessage, type InboxRequest } from '@pitboard/job-model';
 import { logRefusal } from '../sync/refusal-log.js';
 import type { Logger } from '../log.js';
 import type { Bus } from '../scale/bus.js';
@@ -18,7 +18,7 @@ import { jobSummary } from '../jobs/projection.js';
 import type { JobFilter, JobRow, NotificationRow, Storage } from '../storage/index.js';
 import type { ConnectionContext } from '../sync/context.js';
 import { inboxDocumentName } from '../sync/documents.js';
-import { notificationDto, type InboxMessage } from './dto.js';
+import { notificationDto } from './dto.js';
 
 /** What travels between instances (scale/bus.ts) for the inbox. */
 type InboxBusMessage =
