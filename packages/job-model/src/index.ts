@@ -25,3 +25,14 @@ export { itemsLocked } from './qc-lock.js';
 export { deriveEvents, isEventMoot, mootFingerprint } from './events.js';
 export { publicView } from './view.js';
 export type { InboxMessage, InboxRequest, JobSummary, NotificationMessage } from './inbox.js';
+export type { ManagerStats, MechanicStats } from './stats.js';
+export {
+  CLOSE_REASONS,
+  PROTOCOL_VERSION,
+  closeEvent,
+  encodeCloseReason,
+  isCloseReasonCode,
+  parseCloseReason,
+  type CloseReason,
+  type CloseReasonCode
+} from './protocol.js';

@@ -54,6 +54,14 @@ describe('API: jobs', () => {
     expect((await api(t.url, manager.token).get('/api/jobs')).body.length).toBe(before);
   });
 
+  it('errors about one input name it (PitboardError.field): the board’s form places them by that, not by their words', async () => {
+    const boss = { id: manager.id, role: 'manager' as const };
+    const create = (extra: object) => t.pitboard.jobs.create(boss, { bike: 'B', customer: { name: 'A' }, items: ['x'], ...extra });
+    await expect(create({ mechanicId: customer.id })).rejects.toMatchObject({ status: 400, field: 'mechanicId' });
+    await expect(create({ customer: { id: mechanic.id } })).rejects.toMatchObject({ status: 400, field: 'customerId' });
+    await expect(create({ customer: { name: 'A', email: other.email } })).rejects.toMatchObject({ status: 409, field: 'customerEmail' });
+  });
+
   it('POST /api/jobs: only managers; not signed in is 401', async () => {
     const body = { bike: 'B', customer: { name: 'A' }, items: ['x'] };
     expect((await api(t.url, mechanic.token).post('/api/jobs', body)).status).toBe(403);

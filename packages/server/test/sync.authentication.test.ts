@@ -27,19 +27,19 @@ describe('sync: who may open which document (SPEC P8)', () => {
   afterAll(() => t.stop());
 
   it('refuses no token', async () => {
-    await expect(connect(t.wsUrl, doc(), null)).rejects.toThrow(/refused: not signed in/);
+    await expect(connect(t.wsUrl, doc(), null)).rejects.toThrow(/refused: not signed in \[not_signed_in\]/);
   });
 
   it('refuses a wrong token', async () => {
-    await expect(connect(t.wsUrl, doc(), 'abc.def')).rejects.toThrow(/refused: invalid session token/);
+    await expect(connect(t.wsUrl, doc(), 'abc.def')).rejects.toThrow(/refused: invalid session token \[invalid_session\]/);
     const [id] = manager.token.split('.');
-    await expect(connect(t.wsUrl, doc(), `${id}.wrongsecret`)).rejects.toThrow(/refused: invalid session token/);
+    await expect(connect(t.wsUrl, doc(), `${id}.wrongsecret`)).rejects.toThrow(/refused: invalid session token \[invalid_session\]/);
   });
 
   it('refuses a signed-out session', async () => {
     const u = await createUser(t.pitboard, 'manager');
     expect((await api(t.url, u.token).post('/api/auth/logout')).status).toBe(200);
-    await expect(connect(t.wsUrl, doc(), u.token)).rejects.toThrow(/refused: invalid session token/);
+    await expect(connect(t.wsUrl, doc(), u.token)).rejects.toThrow(/refused: invalid session token \[invalid_session\]/);
   });
 
   it('refuses an expired session', async () => {
@@ -47,7 +47,7 @@ describe('sync: who may open which document (SPEC P8)', () => {
     const [id] = u.token.split('.');
     const old = new Date(Date.now() - t.pitboard.config.session.inactivityMs - 1000).toISOString();
     await t.pitboard.storage.touchSession(id!, old);
-    await expect(connect(t.wsUrl, doc(), u.token)).rejects.toThrow(/refused: session expired/);
+    await expect(connect(t.wsUrl, doc(), u.token)).rejects.toThrow(/refused: session expired \[session_expired\]/);
   });
 
   it('lets the manager and the assigned mechanic in', async () => {
@@ -56,10 +56,10 @@ describe('sync: who may open which document (SPEC P8)', () => {
   });
 
   it('refuses another mechanic, the customer, an unknown job and an unknown document kind', async () => {
-    await expect(connect(t.wsUrl, doc(), other.token)).rejects.toThrow(/not assigned to you/);
-    await expect(connect(t.wsUrl, doc(), customer.token)).rejects.toThrow(/refused/);
-    await expect(connect(t.wsUrl, 'job:doesnotexist', manager.token)).rejects.toThrow(/no such job/);
-    await expect(connect(t.wsUrl, 'secret-stuff', manager.token)).rejects.toThrow(/unknown document/);
+    await expect(connect(t.wsUrl, doc(), other.token)).rejects.toThrow(/not assigned to you \[not_assigned\]/);
+    await expect(connect(t.wsUrl, doc(), customer.token)).rejects.toThrow(/refused: .* \[customer\]/);
+    await expect(connect(t.wsUrl, 'job:doesnotexist', manager.token)).rejects.toThrow(/no such job \[no_such_job\]/);
+    await expect(connect(t.wsUrl, 'secret-stuff', manager.token)).rejects.toThrow(/unknown document .*\[unknown_document\]/);
   });
 
   it('accepts the session cookie of the upgrade request when the provider sends no token', async () => {

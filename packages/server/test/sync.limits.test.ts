@@ -64,7 +64,7 @@ describe('sync: malformed and abusive input', () => {
     const socket = (c.socket as unknown as { webSocket: WebSocket }).webSocket;
     socket.send(updateFrame(`job:${jobId}`, new Uint8Array([1, 2, 3, 250, 251, 252, 9, 9, 9])));
     await waitFor(() => c.closes.length > 0, 3000, 'document closed');
-    expect(c.closes[0]!.reason).toBe('malformed update');
+    expect(c.closes[0]).toMatchObject({ reason: 'malformed update', why: 'malformed_update' });
     expect(await t.pitboard.storage.countLoggedUpdates(`job:${jobId}`)).toBe(before);
     c.close();
     await stillServes();
@@ -75,7 +75,7 @@ describe('sync: malformed and abusive input', () => {
     const calm = await connect(t.wsUrl, `job:${jobId}`, boss.token);
     for (let i = 0; i < 200; i++) flood.provider.sendStateless('{"type":"noise"}');
     await waitFor(() => flood.closes.length > 0, 3000, 'flooder closed');
-    expect(flood.closes[0]!.reason).toBe('too many messages: slow down');
+    expect(flood.closes[0]).toMatchObject({ reason: 'too many messages: slow down', why: 'rate_limited' });
     // Operators see it: the limit is counted on /metrics.
     expect(await (await fetch(`${t.url}/metrics`)).text()).toMatch(/^pitboard_rate_limited_total [1-9]\d*$/m);
     calm.doc.getMap('job').set('description', 'still fine');

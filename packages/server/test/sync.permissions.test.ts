@@ -40,6 +40,7 @@ describe('sync: the server enforces the permission table', () => {
     write(m.doc);
     await waitFor(() => m.closes.length > 0, 3000, 'the server to close the document');
     expect(m.closes[0]!.reason).toMatch(reason);
+    expect(m.closes[0]!.why).toBe('not_allowed');
     m.close();
     // A legitimate later change still flows, so the refused one would have arrived by now.
     const ok = await connect(t.wsUrl, `job:${jobId}`, manager.token);

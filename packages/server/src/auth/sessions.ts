@@ -48,19 +48,19 @@ export class Sessions {
 
   /** The session and user for a token, or an UnauthorizedError saying why not. */
   async validate(token: string | null | undefined): Promise<ValidSession> {
-    if (!token) throw new UnauthorizedError('not signed in');
+    if (!token) throw new UnauthorizedError('not signed in', 'not_signed_in');
     const dot = token.indexOf('.');
-    if (dot <= 0 || dot === token.length - 1 || token.length > 200) throw new UnauthorizedError('invalid session token');
+    if (dot <= 0 || dot === token.length - 1 || token.length > 200) throw new UnauthorizedError('invalid session token', 'invalid_session');
     const id = token.slice(0, dot);
     const found = await this.storage.getSession(id);
     if (!found || !constantTimeEqual(sha256Bytes(token.slice(dot + 1)), found.session.secretHash)) {
-      throw new UnauthorizedError('invalid session token');
+      throw new UnauthorizedError('invalid session token', 'invalid_session');
     }
     const now = Date.now();
     const last = Date.parse(found.session.lastVerifiedAt);
     if (this.expired(found.session, now)) {
       await this.invalidate(id, 'session expired');
-      throw new UnauthorizedError('session expired');
+      throw new UnauthorizedError('session expired', 'session_expired');
     }
     if (now - last >= this.limits.activityCheckMs) {
       await this.storage.touchSession(id, new Date(now).toISOString());

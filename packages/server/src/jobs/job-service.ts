@@ -150,7 +150,7 @@ export class JobService {
 
   async requireMechanic(id: string): Promise<UserRow> {
     const user = await this.storage.getUserById(id);
-    if (!user || user.role !== 'mechanic') throw new BadRequestError('mechanicId is not a mechanic');
+    if (!user || user.role !== 'mechanic') throw new BadRequestError('mechanicId is not a mechanic').about('mechanicId');
     return user;
   }
 
@@ -239,14 +239,14 @@ export class JobService {
   private async resolveCustomer(c: NewJob['customer']): Promise<{ user: UserRow; isNew: boolean }> {
     if ('id' in c) {
       const user = await this.storage.getUserById(c.id);
-      if (!user || user.role !== 'customer') throw new BadRequestError('customerId is not a customer');
+      if (!user || user.role !== 'customer') throw new BadRequestError('customerId is not a customer').about('customerId');
       return { user, isNew: false };
     }
     const id = randomString(10);
     const email = (c.email ?? `customer+${id}@pitboard.invalid`).trim().toLowerCase();
     const existing = await this.storage.getUserByEmail(email);
     if (existing) {
-      if (existing.role !== 'customer') throw new ConflictError('that email belongs to a staff account');
+      if (existing.role !== 'customer') throw new ConflictError('that email belongs to a staff account').about('customerEmail');
       return { user: existing, isNew: false };
     }
     const user: UserRow = { id, email, name: c.name.trim(), role: 'customer', passwordHash: null, createdAt: new Date().toISOString() };

@@ -1,4 +1,4 @@
-import type { InboxMessage as SharedInboxMessage, NotificationMessage } from '@pitboard/job-model';
+import type { NotificationMessage } from '@pitboard/job-model';
 import type { NotificationRow } from '../storage/index.js';
 
 /** The public shape of a notification (docs/api.md): API and live messages alike. */
@@ -15,8 +15,3 @@ export function notificationDto(n: NotificationRow): NotificationMessage {
     resolvedAt: n.resolvedAt
   };
 }
-
-export type NotificationDto = ReturnType<typeof notificationDto>;
-
-/** Messages on `inbox:<userId>` (stateless, JSON): one definition, in @pitboard/job-model. */
-export type InboxMessage = SharedInboxMessage;

@@ -10,7 +10,7 @@
  * reconnects.
  */
 import type { Connection, Extension, Hocuspocus, onConfigurePayload, onStatelessPayload } from '@hocuspocus/server';
-import type { InboxRequest } from '@pitboard/job-model';
+import { CLOSE_REASONS, closeEvent, type InboxMessage, type InboxRequest } from '@pitboard/job-model';
 import { logRefusal } from '../sync/refusal-log.js';
 import type { Logger } from '../log.js';
 import type { Bus } from '../scale/bus.js';
@@ -18,7 +18,7 @@ import { jobSummary } from '../jobs/projection.js';
 import type { JobFilter, JobRow, NotificationRow, Storage } from '../storage/index.js';
 import type { ConnectionContext } from '../sync/context.js';
 import { inboxDocumentName } from '../sync/documents.js';
-import { notificationDto, type InboxMessage } from './dto.js';
+import { notificationDto } from './dto.js';
 
 /** What travels between instances (scale/bus.ts) for the inbox. */
 type InboxBusMessage =
@@ -197,10 +197,10 @@ export class Inbox implements Extension {
   private sendTo(connection: Connection, payload: string, userId: string): boolean {
     const buffered = (connection.webSocket as unknown as { bufferedAmount?: number }).bufferedAmount ?? 0;
     if (buffered > this.options.maxBufferedBytes) {
-      const refusal = { code: 4008, reason: 'too far behind; reconnect to catch up' };
-      logRefusal(this.log, { ...refusal, document: inboxDocumentName(userId), userId });
+      const { closeCode, text } = CLOSE_REASONS.too_far_behind;
+      logRefusal(this.log, { code: closeCode, reason: text, document: inboxDocumentName(userId), userId });
       this.log.debug('inbox connection closed to catch up from storage', { userId, buffered });
-      connection.close(refusal);
+      connection.close(closeEvent('too_far_behind'));
       return false;
     }
     connection.sendStateless(payload);

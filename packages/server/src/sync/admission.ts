@@ -12,7 +12,7 @@
  */
 import { checkChange, readRaw, type Actor, type RawJob } from '@pitboard/job-model';
 import * as Y from 'yjs';
-import { BadRequestError, ForbiddenError } from '../errors.js';
+import { ForbiddenError, refusal } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 import type { Storage } from '../storage/index.js';
 import { isEmptyUpdate } from './clone.js';
@@ -73,11 +73,11 @@ class Shadow {
       try {
         Y.applyUpdate(this.doc, update);
       } catch {
-        throw new BadRequestError('malformed update');
+        throw refusal('malformed_update');
       }
       // An update whose dependencies the server lacks would be applied later, unchecked.
       if (this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null) {
-        throw new BadRequestError('update depends on changes the server does not have');
+        throw refusal('missing_dependency');
       }
       this.bytesAtMost += update.byteLength;
       if (this.bytesAtMost > maxBytes) {
@@ -121,10 +121,10 @@ export class Admission {
 
   async admit(doc: Y.Doc & { name: string }, actor: Actor, update: Uint8Array): Promise<void> {
     if (isEmptyUpdate(update)) return;
-    if (actor.role === 'customer') throw new ForbiddenError('customers cannot change jobs');
+    if (actor.role === 'customer') throw new ForbiddenError('customers cannot change jobs', 'customer');
     const shadow = this.shadowOf(doc);
     if (actor.role === 'mechanic' && shadow.current().job.assigneeId !== actor.id) {
-      throw new ForbiddenError('this job is not assigned to you');
+      throw refusal('not_assigned');
     }
     // Synchronous up to the append, so the next update is checked against this one's result.
     shadow.tryUpdate(
@@ -133,7 +133,7 @@ export class Admission {
         const violations = checkChange(actor, before, after);
         if (violations.length > 0) {
           const first = violations[0]!;
-          throw new ForbiddenError(`not allowed to change ${first.path}: ${first.reason}`);
+          throw new ForbiddenError(`not allowed to change ${first.path}: ${first.reason}`, 'not_allowed');
         }
         checkCounts(this.budget, before, after);
       },

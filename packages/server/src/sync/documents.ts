@@ -17,7 +17,7 @@ export function parseDocumentName(name: string): DocumentAddress {
     if (kind === 'job') return { kind: 'job', jobId: id };
     if (kind === 'inbox') return { kind: 'inbox', userId: id };
   }
-  throw new BadRequestError(`unknown document "${name.slice(0, 80)}"`);
+  throw new BadRequestError(`unknown document "${name.slice(0, 80)}"`, 'unknown_document');
 }
 
 export const jobDocumentName = (jobId: string) => `job:${jobId}`;

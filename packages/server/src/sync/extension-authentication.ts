@@ -1,13 +1,14 @@
 /**
  * Who may open which document (docs/product.md, Who may change which facts; SPEC P8). The session comes from the
  * provider's token or, for browsers, the `session` cookie of the upgrade request.
- * Refusals reach the client as a permission-denied message with the reason.
+ * Refusals reach the client as a permission-denied message with the reason, which carries its
+ * machine-readable code (protocol.ts in @pitboard/job-model).
  */
 import type { Extension, onAuthenticatePayload } from '@hocuspocus/server';
 import { canOpenJob } from '@pitboard/job-model';
 import type { AuthService } from '../auth/auth-service.js';
 import { cookieValue, SESSION_COOKIE } from '../auth/auth-service.js';
-import { ForbiddenError, NotFoundError } from '../errors.js';
+import { refusal, SyncRefusal } from '../errors.js';
 import { fromOwnSite } from '../http/origin.js';
 import type { Logger } from '../log.js';
 import type { Storage } from '../storage/index.js';
@@ -36,7 +37,7 @@ export class Authentication implements Extension {
       return context;
     } catch (error) {
       logIfRefusal(this.log, error, payload.documentName, userId);
-      throw error;
+      throw new SyncRefusal(error);
     }
   }
 
@@ -49,20 +50,20 @@ export class Authentication implements Extension {
     // Another site's page can open a socket to us and the browser attaches our cookie: only
     // our own pages may sign in with it (a provider token cannot be forged that way).
     const cookie = viaCookie ? cookieValue(requestHeaders.get('cookie'), SESSION_COOKIE) : null;
-    if (cookie && !fromOwnSite(requestHeaders, this.allowedOrigins)) throw new ForbiddenError('cross-site connection refused');
+    if (cookie && !fromOwnSite(requestHeaders, this.allowedOrigins)) throw refusal('cross_site');
     const credential = viaCookie ? cookie : token;
     const authenticatedAt = Date.now();
     const { user, sessionId } = await this.auth.sessions.validate(credential);
     identified(user.id);
 
     if (address.kind === 'inbox') {
-      if (address.userId !== user.id) throw new ForbiddenError('not your inbox');
+      if (address.userId !== user.id) throw refusal('not_your_inbox');
       connectionConfig.readOnly = true;
     } else {
       const job = await this.storage.getJob(address.jobId);
-      if (!job) throw new NotFoundError('no such job');
+      if (!job) throw refusal('no_such_job');
       if (!canOpenJob({ id: user.id, role: user.role }, job.assigneeId)) {
-        throw new ForbiddenError(user.role === 'customer' ? 'customers see jobs through their progress page' : 'this job is not assigned to you');
+        throw refusal(user.role === 'customer' ? 'customer' : 'not_assigned');
       }
     }
     return { user, sessionId, address, authenticatedAt };

@@ -3,7 +3,7 @@
  * closes the connection with `{code, reason}`: the update is never applied, stored or broadcast.
  */
 import type { beforeSyncPayload, Extension } from '@hocuspocus/server';
-import { ForbiddenError } from '../errors.js';
+import { refusal, SyncRefusal } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Admission } from './admission.js';
 import { isEmptyUpdate } from './clone.js';
@@ -25,12 +25,12 @@ export class Gatekeeper implements Extension {
     try {
       if (context.address?.kind !== 'job') {
         if (isEmptyUpdate(payload)) return; // a read-only client's empty sync step 2
-        throw new ForbiddenError('this document is read-only');
+        throw refusal('read_only');
       }
       await this.admission.admit(document, { id: context.user.id, role: context.user.role }, payload);
     } catch (error) {
       logIfRefusal(this.log, error, document.name, context.user?.id ?? null);
-      throw error;
+      throw new SyncRefusal(error);
     }
   }
 }

@@ -5,7 +5,8 @@
  * /metrics.
  */
 import type { beforeHandleMessagePayload, Extension, onChangePayload } from '@hocuspocus/server';
-import { PitboardError } from '../errors.js';
+import { CLOSE_REASONS } from '@pitboard/job-model';
+import { PitboardError, SyncRefusal } from '../errors.js';
 import type { Logger } from '../log.js';
 import { logRefusal } from './refusal-log.js';
 
@@ -18,7 +19,7 @@ export interface RateLimitOptions {
 
 class TooManyMessagesError extends PitboardError {
   constructor() {
-    super(429, 'too many messages: slow down', 4429);
+    super(429, CLOSE_REASONS.rate_limited.text, 4429, 'rate_limited');
   }
 }
 
@@ -48,7 +49,7 @@ export class MessageLimits implements Extension {
       const error = new TooManyMessagesError();
       const userId = (context as { user?: { id?: string } } | undefined)?.user?.id ?? null;
       if (this.log) logRefusal(this.log, { code: error.closeCode, reason: error.reason, document: documentName, userId });
-      throw error;
+      throw new SyncRefusal(error);
     }
     bucket.tokens -= 1;
     this.buckets.set(key, bucket);

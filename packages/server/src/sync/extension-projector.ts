@@ -4,7 +4,7 @@
  * Changes arriving in one burst are projected once, on the next turn of the event loop.
  */
 import type { afterLoadDocumentPayload, Document, Extension, onChangePayload } from '@hocuspocus/server';
-import { readJob, type JobFacts } from '@pitboard/job-model';
+import { CLOSE_REASONS, closeEvent, readJob, type JobFacts } from '@pitboard/job-model';
 import * as Y from 'yjs';
 import { projectJob } from '../jobs/projection.js';
 import type { Logger } from '../log.js';
@@ -223,9 +223,9 @@ export class Projector implements Extension {
     for (const connection of document.getConnections()) {
       const user = (connection.context as ConnectionContext | undefined)?.user;
       if (user?.role === 'mechanic' && user.id !== assigneeId) {
-        const refusal = { code: 4403, reason: 'this job was assigned to someone else' };
-        logRefusal(this.log, { ...refusal, document: document.name, userId: user.id });
-        connection.close(refusal);
+        const { closeCode, text } = CLOSE_REASONS.reassigned;
+        logRefusal(this.log, { code: closeCode, reason: text, document: document.name, userId: user.id });
+        connection.close(closeEvent('reassigned'));
       }
     }
   }

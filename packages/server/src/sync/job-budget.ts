@@ -5,7 +5,7 @@
  * is stored or sent; one that does not grow what is over budget (ticking an item on a job
  * whose budget was lowered below it) still passes; over `maxBytes`, only deletions pass.
  */
-import type { RawJob } from '@pitboard/job-model';
+import type { CloseReasonCode, RawJob } from '@pitboard/job-model';
 import * as Y from 'yjs';
 import { PitboardError } from '../errors.js';
 
@@ -25,23 +25,23 @@ export interface JobBudget {
 export const JOB_MAX_PHOTOS = 20;
 
 export class OverBudgetError extends PitboardError {
-  constructor(reason: string) {
-    super(413, reason); // close code 4413
+  constructor(reason: string, closeReason: CloseReasonCode) {
+    super(413, reason, 4413, closeReason);
   }
 }
 
 /** Throws when `after` exceeds a count budget that `before` did not already exceed as much. */
 export function checkCounts(budget: JobBudget, before: RawJob, after: RawJob): void {
   if (after.notes.length > budget.maxNotes && after.notes.length > before.notes.length) {
-    throw new OverBudgetError(`too many notes on this job (at most ${budget.maxNotes})`);
+    throw new OverBudgetError(`too many notes on this job (at most ${budget.maxNotes})`, 'too_many_notes');
   }
   if (after.items.length > budget.maxItems && after.items.length > before.items.length) {
-    throw new OverBudgetError(`too many items on this job (at most ${budget.maxItems})`);
+    throw new OverBudgetError(`too many items on this job (at most ${budget.maxItems})`, 'too_many_items');
   }
 }
 
 export function sizeError(maxBytes: number): OverBudgetError {
-  return new OverBudgetError(`this job is too large (at most ${maxBytes} bytes)`);
+  return new OverBudgetError(`this job is too large (at most ${maxBytes} bytes)`, 'job_too_large');
 }
 
 /** The update adds structs (content), rather than only deleting. */

@@ -13,19 +13,18 @@
  */
 import type { beforeHandleMessagePayload, connectedPayload, Connection, Extension, Hocuspocus, onConfigurePayload } from '@hocuspocus/server';
 import type { Sessions, SessionsEnded } from '../auth/sessions.js';
-import { PitboardError } from '../errors.js';
+import { CLOSE_REASONS } from '@pitboard/job-model';
+import { closeEventFor, PitboardError, SyncRefusal } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Bus } from '../scale/bus.js';
 import type { Storage } from '../storage/index.js';
 import type { ConnectionContext } from './context.js';
 
-export const SESSION_ENDED_CODE = 4401;
+export const SESSION_ENDED_CODE = CLOSE_REASONS.session_ended.closeCode;
 
-/** Thrown to close a connection (Hocuspocus reads `code` and `reason` from what a hook throws). */
 export class SessionEndedError extends PitboardError {
-  readonly code = SESSION_ENDED_CODE;
   constructor(why: string) {
-    super(401, `session ended: ${why}`, SESSION_ENDED_CODE);
+    super(401, `session ended: ${why}`, SESSION_ENDED_CODE, 'session_ended');
   }
 }
 
@@ -84,7 +83,8 @@ export class SessionGuard implements Extension {
 
   async beforeHandleMessage({ context }: beforeHandleMessagePayload<ConnectionContext>): Promise<void> {
     const why = this.endedFor(context);
-    if (why) throw new SessionEndedError(why);
+    // Hocuspocus reads `code` and `reason` from what a hook throws.
+    if (why) throw new SyncRefusal(new SessionEndedError(why));
   }
 
   /** A connection that authenticated just before its session ended, and got established just after. */
@@ -150,7 +150,7 @@ export class SessionGuard implements Extension {
   }
 
   private close(connection: Connection, why: string): number {
-    connection.close({ code: SESSION_ENDED_CODE, reason: `session ended: ${why}` });
+    connection.close(closeEventFor(new SessionEndedError(why)));
     return 1;
   }
 

@@ -11,6 +11,7 @@
  * Frames are counted as they arrive, before Hocuspocus sees (or queues) them.
  */
 import type { Duplex } from 'node:stream';
+import { closeEvent } from '@pitboard/job-model';
 import * as decoding from 'lib0/decoding';
 
 export interface SocketLimits {
@@ -23,12 +24,12 @@ export interface SocketLimits {
 }
 
 /**
- * Close events of the socket itself (documented in docs/sync.md). The web app reads close
- * reasons: these avoid the words it takes for an expired session ("signed in", "session"), as
- * the provider simply reconnects and signs in again.
+ * Close events of the socket itself (documented in docs/sync.md), with their shared codes: the
+ * web app tells them from an expired session by code, as the provider simply reconnects and
+ * signs in again.
  */
-export const PREAUTH_TOO_MUCH = { code: 1008, reason: 'too much data before signing in' } as const;
-export const AUTH_DEADLINE = { code: 4401, reason: 'sign-in took too long' } as const;
+export const PREAUTH_TOO_MUCH = closeEvent('preauth_too_much');
+export const AUTH_DEADLINE = closeEvent('auth_deadline');
 
 /** Hocuspocus message types that carry awareness (y-protocols), which Pitboard never uses. */
 const AWARENESS = 1;

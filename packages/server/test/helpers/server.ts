@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
-import type { Role } from '@pitboard/job-model';
+import { parseCloseReason, type CloseReason, type Role } from '@pitboard/job-model';
 import pg from 'pg';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
@@ -121,16 +121,28 @@ export interface Client {
   provider: HocuspocusProvider;
   socket: HocuspocusProviderWebsocket;
   /** Close events the server sent for this document, newest last. */
-  closes: { code: number; reason: string }[];
+  closes: SeenClose[];
   /** Resolves when the server has acknowledged every local change. */
   settled(): Promise<void>;
   close(): void;
 }
 
-/** A provider on `name`; resolves once synced, rejects with the reason if refused. */
+/** A close the client saw: `reason` is the text for people, `why` the machine-readable code (protocol.ts). */
+export interface SeenClose {
+  code: number;
+  reason: string;
+  why: CloseReason['code'];
+  /** The reason string as it arrived. */
+  raw: string;
+}
+
+/**
+ * A provider on `name`; resolves once synced, rejects if refused with
+ * `refused: <text> [<code>]` (the reason read with parseCloseReason).
+ */
 export function connect(wsUrl: string, name: string, token: string | null, doc = new Y.Doc()): Promise<Client> {
   const socket = new HocuspocusProviderWebsocket({ url: wsUrl, WebSocketPolyfill: WebSocket, maxAttempts: 1 });
-  const closes: { code: number; reason: string }[] = [];
+  const closes: SeenClose[] = [];
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`connect to ${name} timed out`)), 8000);
     const provider = new HocuspocusProvider({
@@ -138,7 +150,10 @@ export function connect(wsUrl: string, name: string, token: string | null, doc =
       name,
       document: doc,
       token,
-      onClose: ({ event }) => closes.push({ code: event.code, reason: event.reason }),
+      onClose: ({ event }) => {
+        const parsed = parseCloseReason(event.reason);
+        closes.push({ code: event.code, reason: parsed.text, why: parsed.code, raw: event.reason });
+      },
       onSynced: () => {
         clearTimeout(timer);
         resolve({
@@ -157,7 +172,8 @@ export function connect(wsUrl: string, name: string, token: string | null, doc =
         clearTimeout(timer);
         provider.destroy();
         socket.destroy();
-        reject(new Error(`refused: ${reason}`));
+        const parsed = parseCloseReason(reason);
+        reject(new Error(`refused: ${parsed.text} [${parsed.code}]`));
       }
     });
     provider.attach();

@@ -56,7 +56,7 @@ describe('security class 6: budgets per job, at admission', () => {
     expect(m.closes).toEqual([]);
     notesArray(m.doc).push([note(99)]);
     await waitFor(() => m.closes.length > 0, 5000, 'the refusal');
-    expect(m.closes[0]!.reason).toBe(`too many notes on this job (at most ${BUDGET.maxNotes})`);
+    expect(m.closes[0]).toMatchObject({ reason: `too many notes on this job (at most ${BUDGET.maxNotes})`, why: 'too_many_notes' });
     m.close();
     // A later legitimate change flows, so the refused note would have arrived before it.
     expect((await api(t.url, manager.token).post(`/api/jobs/${jobId}/assign`, { mechanicId: null })).status).toBe(200);
@@ -81,7 +81,7 @@ describe('security class 6: budgets per job, at admission', () => {
     const boss = await connect(t.wsUrl, `job:${jobId}`, manager.token);
     itemsArray(boss.doc).push([entry({ id: 'i-extra', title: 'E', done: false })]);
     await waitFor(() => boss.closes.length > 0, 5000, 'the refusal');
-    expect(boss.closes[0]!.reason).toBe(`too many items on this job (at most ${BUDGET.maxItems})`);
+    expect(boss.closes[0]).toMatchObject({ reason: `too many items on this job (at most ${BUDGET.maxItems})`, why: 'too_many_items' });
     boss.close();
     expect(readJob(await stored(jobId)).items).toHaveLength(4);
   });
@@ -92,7 +92,7 @@ describe('security class 6: budgets per job, at admission', () => {
     // Well-formed and within every count: only its size is wrong (a manager's text has no length rule).
     boss.doc.getMap('job').set('description', 'x'.repeat(BUDGET.maxBytes));
     await waitFor(() => boss.closes.length > 0, 5000, 'the refusal');
-    expect(boss.closes[0]!.reason).toBe(`this job is too large (at most ${BUDGET.maxBytes} bytes)`);
+    expect(boss.closes[0]).toMatchObject({ reason: `this job is too large (at most ${BUDGET.maxBytes} bytes)`, why: 'job_too_large' });
     boss.close();
     const doc = await stored(jobId);
     expect(readJob(doc).description).toBe('');

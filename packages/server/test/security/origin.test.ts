@@ -73,8 +73,8 @@ describe('class 10: Origin checks for cookie-authenticated API writes', () => {
 
 describe('class 10: Origin checks for /collab sockets signed in by cookie', () => {
   it('refuses a cookie-authenticated socket from another site or with no Origin', async () => {
-    expect(await cookieSocket({ origin: 'https://evil.example' })).toBe('cross-site connection refused');
-    expect(await cookieSocket({})).toBe('cross-site connection refused');
+    expect(await cookieSocket({ origin: 'https://evil.example' })).toBe('4403 cross_site: cross-site connection refused');
+    expect(await cookieSocket({})).toBe('4403 cross_site: cross-site connection refused');
   });
 
   it('accepts one from our own pages, and token clients without any Origin', async () => {

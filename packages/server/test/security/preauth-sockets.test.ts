@@ -75,7 +75,7 @@ describe('security class 9: a socket that never signs in', () => {
       const frame = updateFrame('job:whatever', bigUpdate(8 * 1024));
       for (let i = 0; i < 16 && attacker.ws.readyState === WebSocket.OPEN; i++) attacker.ws.send(frame);
       await waitFor(() => attacker.closed !== null, 5000, 'the server to close the flooding socket');
-      expect(attacker.closed).toEqual({ code: 1008, reason: 'too much data before signing in' });
+      expect(attacker.closed).toEqual({ code: 1008, reason: '1008 preauth_too_much: too much data before signing in' });
       await waitFor(() => gauge(t) === 0, 5000, 'the gauge to drop back');
       expect(inbox.provider.isAuthenticated).toBe(true);
       inbox.close();
@@ -112,8 +112,8 @@ describe('security class 9: a socket that never signs in', () => {
       const wrong = await rawSocket(t.wsUrl);
       wrong.ws.send(authFrame(`inbox:${manager.id}`, 'not-a-token'));
       await waitFor(() => silent.closed !== null && wrong.closed !== null, 15_000, 'the deadline to close both');
-      expect(silent.closed).toEqual({ code: 4401, reason: 'sign-in took too long' });
-      expect(wrong.closed).toEqual({ code: 4401, reason: 'sign-in took too long' });
+      expect(silent.closed).toEqual({ code: 4401, reason: '4401 auth_deadline: sign-in took too long' });
+      expect(wrong.closed).toEqual({ code: 4401, reason: '4401 auth_deadline: sign-in took too long' });
       // The signed-in socket, opened before them, outlived their deadline.
       expect(signedIn.socket.status).toBe('connected');
       expect(signedIn.provider.isAuthenticated).toBe(true);

@@ -73,6 +73,7 @@ async function expectEnded(s: Scene, reason: RegExp) {
   await waitFor(() => s.job.closes.length > 0 && s.inbox.closes.length > 0, 10_000, 'the ended session’s documents to close');
   expect(s.job.closes[0]!.reason).toMatch(reason);
   expect(s.inbox.closes[0]!.reason).toMatch(reason);
+  expect([s.job.closes[0]!.why, s.inbox.closes[0]!.why]).toEqual(['session_ended', 'session_ended']);
   const heard = s.inbox.messages.length;
 
   // Nothing more is read: an internal note and a stuck alert (a notification for every manager,
@@ -143,7 +144,7 @@ describe('security: a session that ends, ends on every open connection', () => {
     provider.attach();
     try {
       await waitFor(() => closes.length > 0, 10_000, 'the document to close');
-      expect(closes[0]).toBe('session ended: signed out');
+      expect(closes[0]).toBe('4401 session_ended: session ended: signed out');
       expect(doc.getMap('job').get('bike')).toBeUndefined();
     } finally {
       provider.destroy();

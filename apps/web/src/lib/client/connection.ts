@@ -9,7 +9,7 @@
  */
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import type * as Y from 'yjs';
-import { PASSING_CLOSE, parseFrame, type Link, type LinkHooks } from './link';
+import { closeKind, parseFrame, type Link, type LinkHooks } from './link';
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline';
 
@@ -116,7 +116,7 @@ export function provide(name: string, document: Y.Doc, handlers: Partial<Constru
 }
 
 /**
- * When the server closes the document for a reason that passes (PASSING_CLOSE), opens it again
+ * When the server closes the document for a reason that passes (`closeKind` 'passing'), opens it again
  * on the same socket after a pause (1 s, doubling to 30 s, with jitter; back to 1 s once synced):
  * nothing else would, short of a new socket, and its edits would wait unsent meanwhile.
  */
@@ -126,7 +126,7 @@ function reopenAfterPassingClose(provider: HocuspocusProvider): void {
   let timer: ReturnType<typeof setTimeout> | null = null;
   let destroyed = false;
   provider.on('close', ({ event }: { event?: { reason?: string } }) => {
-    if (!event?.reason || !PASSING_CLOSE.test(event.reason) || timer) return;
+    if (!event?.reason || closeKind(event.reason) !== 'passing' || timer) return;
     timer = setTimeout(() => {
       timer = null;
       if (!destroyed) reopen(provider);

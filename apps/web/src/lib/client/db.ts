@@ -22,6 +22,7 @@
  *   drops) left it stale, and a job re-opened at once got its dropped document back (discarded
  *   edits returned; replicas.test.ts). Nothing else here uses liveQuery: the cache is off.
  */
+import type { NotificationMessage } from '@pitboard/job-model';
 import { Dexie, type EntityTable, type Table } from 'dexie';
 import yDexie from 'y-dexie';
 import type * as Y from 'yjs';
@@ -59,17 +60,8 @@ export interface SyncRecord {
   lastSyncedAt?: string;
 }
 
-export interface StoredNotification {
-  id: string;
-  seq: number;
-  kind: string;
-  jobId: string;
-  title: string;
-  body: string;
-  createdAt: string;
-  readAt: string | null;
-  resolvedAt: string | null;
-}
+/** A notification as the server sends it (one definition: @pitboard/job-model), stored as is. */
+export type StoredNotification = NotificationMessage;
 
 export interface KeyValue {
   key: string;

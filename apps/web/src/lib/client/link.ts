@@ -3,6 +3,7 @@
  * reports what the server has. The browser uses the Hocuspocus link (connection.ts); unit
  * tests use an in-memory one.
  */
+import { parseCloseReason, type CloseReason } from '@pitboard/job-model';
 import type * as Y from 'yjs';
 
 export interface LinkHooks {
@@ -13,9 +14,12 @@ export interface LinkHooks {
   /** The server's content is applied to the document (the handshake finished). */
   onSynced(): void;
   onAuthenticated(): void;
-  /** The server refused us at connect (permission-denied): not signed in, session expired, not yours. */
+  /**
+   * The server refused us at connect (permission-denied): not signed in, session expired, not
+   * yours. `reason` as it arrived: read it with `parseCloseReason` / `closeKind`.
+   */
   onAuthFailed(reason: string): void;
-  /** The server closed the document (a refused update) with a reason. */
+  /** The server closed the document (a refused update) with a reason (as `onAuthFailed`). */
   onRefused(reason: string): void;
   onConnected(connected: boolean): void;
 }
@@ -37,12 +41,46 @@ export interface Link {
 export type Connect = (name: string, doc: Y.Doc, hooks: LinkHooks) => Link;
 
 /**
- * Server closes of a document that pass by themselves: the per-connection rate limit, an inbox
- * too far behind, and an update that arrived before one it builds on (e.g. sent just as the
- * document was closed, and replayed when it opened again). Nothing is wrong with the edits: the
- * document is opened again shortly, and the handshake sends whatever the server lacks, in order.
+ * What a refusal or close means for this device, decided on the reason's code (protocol.ts in
+ * @pitboard/job-model), never on its words:
+ * - `passing`: passes by itself — the per-connection rate limit, an inbox too far behind, an
+ *   update that arrived before one it builds on (e.g. sent just as the document was closed, and
+ *   replayed when it opened again). Nothing is wrong with the edits: the document is opened
+ *   again shortly, and the handshake sends whatever the server lacks, in order.
+ * - `sign-in`: the session is gone; edits wait for the user to sign in again.
+ * - `lost-access`: the user may not open the job any more (docs/sync.md, 4403/4404).
+ * - `refused`: anything else; the edits wait for the user (discard).
+ * A code this client does not know (another version) is judged by its close code.
  */
-export const PASSING_CLOSE = /too many messages|too far behind|depends on changes the server does not have/i;
+export type CloseKind = 'passing' | 'sign-in' | 'lost-access' | 'refused';
+
+export function closeKind(reason: string | CloseReason): CloseKind {
+  const { code, closeCode } = typeof reason === 'string' ? parseCloseReason(reason) : reason;
+  switch (code) {
+    case 'rate_limited':
+    case 'too_far_behind':
+    case 'missing_dependency':
+      return 'passing';
+    case 'not_signed_in':
+    case 'invalid_session':
+    case 'session_expired':
+    case 'session_ended':
+    case 'unauthorized':
+      return 'sign-in';
+    case 'not_assigned':
+    case 'reassigned':
+    case 'no_such_job':
+      return 'lost-access';
+    case 'unknown':
+      if (closeCode === 4429 || closeCode === 4008) return 'passing';
+      if (closeCode === 4401) return 'sign-in';
+      return 'refused';
+    default:
+      // Not the rest of the session's 4401s: `auth_deadline` closes a socket the provider
+      // simply opens again, signing in as before.
+      return 'refused';
+  }
+}
 
 /** Minimal lib0 decoding of a Hocuspocus frame: `[varString name][varUint type]...`. */
 export class FrameReader {

@@ -2,7 +2,7 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addNote, createJob, deriveStatus, readJob, setItemDone } from '@pitboard/job-model';
+import { addNote, createJob, deriveStatus, encodeCloseReason, readJob, setItemDone } from '@pitboard/job-model';
 import Dexie from 'dexie';
 import { closeLocalDbs, dbName, localDb, updatesTable, UPDATES_TABLE } from './db';
 import { ReplicaStore, type Replica } from './replicas';
@@ -295,7 +295,7 @@ describe('replicas', () => {
     await until(() => readJob(r.doc).items.length === 2);
     server.setOnline(false);
     r.change((d) => addNote(d, { text: 'while expired', authorId: MECH, at: new Date().toISOString(), visibility: 'internal' }));
-    server.denied = 'session expired';
+    server.denied = encodeCloseReason('session_expired');
     server.setOnline(true);
     await until(() => r.needsSignIn);
     expect(store.needsSignIn).toBe(true);
@@ -457,7 +457,7 @@ describe('refused edits', () => {
     const refusedClient = r.doc.clientID;
     // Meanwhile the workshop moves on, and the server will not take this device's edits.
     addNote(server.doc('job:r1'), { text: 'From the manager', authorId: 'mgr', at: new Date().toISOString(), visibility: 'internal' });
-    server.refusing = 'not allowed to change items: rule P2';
+    server.refusing = encodeCloseReason('not_allowed', 'not allowed to change items: rule P2');
     server.setOnline(true);
     await until(() => r.refused);
     expect(r.error).toBe('not allowed to change items: rule P2');
@@ -529,7 +529,7 @@ describe('refused edits', () => {
     const r = store.acquire('r3');
     await r.ready;
     await until(() => readJob(r.doc).items.length === 2);
-    server.refusing = 'too many messages: slow down';
+    server.refusing = encodeCloseReason('rate_limited');
     const [a] = readJob(r.doc).items;
     r.change((d) => setItemDone(d, a!.id, true, MECH, new Date().toISOString()));
     await until(() => r.catchingUp);
@@ -560,7 +560,7 @@ describe('refused edits', () => {
     r.change((d) => addNote(d, { text: 'Written for nothing', authorId: MECH, at: new Date().toISOString(), visibility: 'internal' }));
     await r.saved();
     server.doc('job:r2').getMap('job').set('assigneeId', 'mech-2');
-    server.denied = 'this job is not assigned to you';
+    server.denied = encodeCloseReason('not_assigned');
     server.setOnline(true);
     await until(() => !!r.error);
     // "assigned" contains "sign": this must not ask the user to sign in again.
@@ -603,7 +603,7 @@ describe('refused edits', () => {
     await until(() => readJob(r.doc).items.length === 2);
     server.setOnline(false);
     r.change((d) => addNote(d, { text: 'Refused note', authorId: MECH, at: new Date().toISOString(), visibility: 'internal' }));
-    server.refusing = 'not allowed to change notes: rule P3';
+    server.refusing = encodeCloseReason('not_allowed', 'not allowed to change notes: rule P3');
     server.setOnline(true);
     await until(() => r.refused);
     server.refusing = null;
@@ -629,5 +629,77 @@ describe('refused edits', () => {
     expect(store.replicas.get('r3')).toBe(screen);
     expect(screen.refs).toBe(1);
     await store.close();
+  });
+});
+
+/**
+ * The server's words are for people and may change (another wording, another language): what the
+ * replica does follows the reason's code (protocol.ts), never its text.
+ */
+describe('renamed server messages', () => {
+  async function refusedWith(how: 'denied' | 'refusing', reason: string) {
+    const server = new FakeServer();
+    const jobId = `w${Math.random().toString(36).slice(2, 8)}`;
+    seed(server, jobId);
+    const user = freshUser();
+    const store = new ReplicaStore(user, localDb(user), server.connect);
+    const r = store.acquire(jobId);
+    await r.ready;
+    await until(() => readJob(r.doc).items.length === 2);
+    server.setOnline(false);
+    r.change((d) => addNote(d, { text: 'offline note', authorId: MECH, at: new Date().toISOString(), visibility: 'internal' }));
+    await r.saved();
+    server[how] = reason;
+    server.setOnline(true);
+    await until(() => !!r.error || r.catchingUp || r.needsSignIn);
+    const seen = { error: r.error, needsSignIn: r.needsSignIn, lostAccess: r.lostAccess, refused: r.refused, catchingUp: r.catchingUp };
+    await store.close();
+    return seen;
+  }
+
+  it('a session that ended, in other words (even without "session" or "signed in"), asks to sign in again', async () => {
+    expect(await refusedWith('denied', encodeCloseReason('session_expired', 'Bitte melde dich erneut an'))).toEqual({
+      error: 'Bitte melde dich erneut an',
+      needsSignIn: true,
+      lostAccess: false,
+      refused: false,
+      catchingUp: false
+    });
+    expect((await refusedWith('refusing', encodeCloseReason('session_ended', 'logged out elsewhere'))).needsSignIn).toBe(true);
+  });
+
+  it('a job taken away, in other words, is lost access — not a session problem', async () => {
+    expect(await refusedWith('denied', encodeCloseReason('not_assigned', 'Dieser Auftrag gehört jetzt jemand anderem'))).toEqual({
+      error: 'Dieser Auftrag gehört jetzt jemand anderem',
+      needsSignIn: false,
+      lostAccess: true,
+      refused: true,
+      catchingUp: false
+    });
+    expect((await refusedWith('refusing', encodeCloseReason('reassigned', 'moved to Ana'))).lostAccess).toBe(true);
+  });
+
+  it('a passing close, in other words, opens again by itself: no error', async () => {
+    expect(await refusedWith('refusing', encodeCloseReason('rate_limited', 'Langsamer, bitte'))).toEqual({
+      error: null,
+      needsSignIn: false,
+      lostAccess: false,
+      refused: false,
+      catchingUp: true
+    });
+  });
+
+  it('words alone decide nothing: a refusal whose text says "session" or "assigned to someone else" is still a refusal', async () => {
+    expect(await refusedWith('refusing', encodeCloseReason('not_allowed', 'session token: not signed in, assigned to someone else, slow down'))).toEqual({
+      error: 'session token: not signed in, assigned to someone else, slow down',
+      needsSignIn: false,
+      lostAccess: false,
+      refused: true,
+      catchingUp: false
+    });
+    // A reason with no code (an older server) is shown as it is and waits for the user; a
+    // code this client does not know is judged by its close code.
+    expect((await refusedWith('refusing', 'too many messages: slow down')).refused).toBe(true);
+    expect((await refusedWith('refusing', '4401 from_a_newer_server: please sign in')).needsSignIn).toBe(true);
   });
 });

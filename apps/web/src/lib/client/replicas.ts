@@ -19,14 +19,9 @@
  */
 import * as Y from 'yjs';
 import { DexieYProvider } from 'y-dexie';
-import { notesArray, readJob, stuckMap, type JobSummary as JobRowSummary } from '@pitboard/job-model';
+import { notesArray, parseCloseReason, readJob, stuckMap, type JobSummary as JobRowSummary } from '@pitboard/job-model';
 import { dropJobRows, isQuotaError, resetJobRows, localDb, updatesTable, type EditRecord, type JobRecord, type LocalDb } from './db';
-import { PASSING_CLOSE, type Connect, type Link } from './link';
-
-// Word-bounded: "this job is not assigned to you" contains "sign" but is no session problem.
-const AUTH_REASON = /\bsigned in\b|\bsession\b|\btoken\b|authenticat/i;
-/** The user may not open the job any more (docs/sync.md, 4403/4404): nothing on this device changes that. */
-const LOST_ACCESS_REASON = /not assigned to you|assigned to someone else|no such job/i;
+import { closeKind, type CloseKind, type Connect, type Link } from './link';
 const WAL_ORIGIN = Symbol('pitboard-wal');
 
 export function clockOf(doc: Y.Doc): number {
@@ -88,10 +83,12 @@ export class Replica {
   /** Local edits the server does not have yet. */
   pending = 0;
   lastSyncedAt: Date | null = null;
-  /** The server refused us (reassigned, not allowed…), or the session is gone. */
+  /** The server refused us (reassigned, not allowed…), or the session is gone: its words, for people. */
   error: string | null = null;
+  /** What `error` means, from the reason's code (never its words). */
+  errorKind: CloseKind | null = null;
   needsSignIn = false;
-  /** The server closed the document for a reason that passes (PASSING_CLOSE); it opens again by itself. */
+  /** The server closed the document for a reason that passes (`closeKind`); it opens again by itself. */
   catchingUp = false;
   connected = false;
   loaded = false;
@@ -161,23 +158,23 @@ export class Replica {
     onAuthenticated: () => {
       this.needsSignIn = false;
       this.catchingUp = false;
-      this.error = null;
+      this.setError(null);
       this.emit();
     },
     onAuthFailed: (reason: string) => {
-      this.error = reason;
-      this.needsSignIn = AUTH_REASON.test(reason);
+      this.setError(reason);
+      this.needsSignIn = this.errorKind === 'sign-in';
       this.emit();
     },
     onRefused: (reason: string) => {
       // Not an error to show: the link opens the document again, and its edits follow.
-      if (PASSING_CLOSE.test(reason)) {
+      if (closeKind(reason) === 'passing') {
         this.catchingUp = true;
         this.emit();
         return;
       }
-      this.error = reason;
-      if (AUTH_REASON.test(reason)) this.needsSignIn = true;
+      this.setError(reason);
+      if (this.errorKind === 'sign-in') this.needsSignIn = true;
       this.emit();
     },
     onConnected: (connected: boolean) => {
@@ -203,7 +200,19 @@ export class Replica {
 
   /** The server says this user may not open the job any more (reassigned, deleted). */
   get lostAccess(): boolean {
-    return !!this.error && LOST_ACCESS_REASON.test(this.error);
+    return !!this.error && this.errorKind === 'lost-access';
+  }
+
+  /** Keeps a server's reason: its words for people, its meaning from its code. */
+  private setError(reason: string | null): void {
+    if (reason === null) {
+      this.error = null;
+      this.errorKind = null;
+      return;
+    }
+    const parsed = parseCloseReason(reason);
+    this.error = parsed.text;
+    this.errorKind = closeKind(parsed);
   }
 
   /**
@@ -369,7 +378,7 @@ export class Replica {
     const record = { jobId: this.jobId, serverSV: bytes, ...(this.pending === 0 ? { lastSyncedAt: new Date().toISOString() } : {}) };
     if (this.pending === 0) this.lastSyncedAt = new Date();
     else this.scheduleVerify(1500);
-    if (!this.needsSignIn) this.error = this.error && AUTH_REASON.test(this.error) ? null : this.error;
+    if (!this.needsSignIn && this.errorKind === 'sign-in') this.setError(null);
     void db.sync
       .update(this.jobId, record)
       .then((n) => (n ? undefined : db.sync.put(this.lastSyncedAt ? { ...record, lastSyncedAt: this.lastSyncedAt.toISOString() } : record)))

@@ -2,6 +2,6 @@
  * The core's typed errors (PitboardError) carry `status` and `reason`. Pages only import the
  * core's types (one runtime instance lives in server.js), so they recognise errors by shape.
  */
-export function isPitboardError(e: unknown): e is { status: number; reason: string } {
+export function isPitboardError(e: unknown): e is { status: number; reason: string; field?: string } {
   return typeof e === 'object' && e !== null && typeof (e as { status?: unknown }).status === 'number' && typeof (e as { reason?: unknown }).reason === 'string';
 }

@@ -1,4 +1,4 @@
-import { JOB_STATUSES } from '@pitboard/job-model';
+import { JOB_STATUSES, type ManagerStats, type MechanicStats } from '@pitboard/job-model';
 import { ForbiddenError } from '../../errors.js';
 import type { JobRow, Storage } from '../../storage/index.js';
 import { json, type Router } from '../router.js';
@@ -27,7 +27,7 @@ export function statsRoutes(router: Router, deps: { storage: Storage; liveConnec
       })),
       turnaround: turnaround(jobs),
       liveConnections: deps.liveConnections()
-    });
+    } satisfies ManagerStats);
   });
 
   router.on('GET', '/api/mechanic/stats', async (ctx) => {
@@ -42,7 +42,7 @@ export function statsRoutes(router: Router, deps: { storage: Storage; liveConnec
       awaitingQc: count('quality_check'),
       completed: count('ready_for_pickup') + count('collected'),
       itemsDone: mine.reduce((n, j) => n + j.itemsDone, 0)
-    });
+    } satisfies MechanicStats);
   });
 
   router.on('GET', '/api/customer/active-repairs', async (ctx) => {
@@ -54,7 +54,7 @@ export function statsRoutes(router: Router, deps: { storage: Storage; liveConnec
 }
 
 /** Hours from intake to collection, per ISO week of collection, for the last 12 weeks. */
-function turnaround(jobs: JobRow[]) {
+function turnaround(jobs: JobRow[]): ManagerStats['turnaround'] {
   const done = jobs.filter((j) => j.collectedAt);
   const hours = (j: JobRow) => (Date.parse(j.collectedAt!) - Date.parse(j.createdAt)) / 3600_000;
   const weeks = new Map<string, number[]>();

@@ -68,7 +68,8 @@ export const actions: Actions = {
       return { created: { id: job.id, number: job.number, bike: job.bike, shareUrl } };
     } catch (e) {
       if (isPitboardError(e) && e.status < 500) {
-        const field = /email/i.test(e.reason) ? 'customerEmail' : /mechanic/i.test(e.reason) ? 'mechanicId' : 'form';
+        // The input the error names (PitboardError.field), never a guess from its words.
+        const field = e.field === 'customerEmail' || e.field === 'mechanicId' ? e.field : 'form';
         return fail(e.status, { values, errors: { [field]: e.reason.charAt(0).toUpperCase() + e.reason.slice(1) + '.' } });
       }
       throw e;

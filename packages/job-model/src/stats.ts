@@ -1,0 +1,29 @@
+/**
+ * The dashboard numbers (docs/api.md: `GET /api/manager/stats`, `GET /api/mechanic/stats`), one
+ * definition for the server that computes them and the pages that show them.
+ */
+
+export interface ManagerStats {
+  jobsByStatus: Record<string, number>;
+  activeJobs: number;
+  stuck: number;
+  awaitingQc: number;
+  readyForPickup: number;
+  mechanics: { id: string; name: string; activeJobs: number }[];
+  /** Hours from intake to collection: overall, and per ISO week of collection (last 12 weeks). */
+  turnaround: {
+    averageHours: number | null;
+    collected: number;
+    byWeek: { week: string; averageHours: number | null; collected: number }[];
+  };
+  liveConnections: number;
+}
+
+export interface MechanicStats {
+  assigned: number;
+  inProgress: number;
+  stuck: number;
+  awaitingQc: number;
+  completed: number;
+  itemsDone: number;
+}
