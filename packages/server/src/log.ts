@@ -40,8 +40,19 @@ function write(logger: PinoLogger, lvl: Level, msg: string, fields?: Record<stri
   if (!fields) return logger[lvl](msg);
   // pino serialises errors under its `err` key only; callers name them `error` (or otherwise).
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(fields)) out[k] = v instanceof Error ? pino.stdSerializers.err(v) : v;
+  for (const [k, v] of Object.entries(fields)) out[k] = v instanceof Error ? serialiseError(v) : v;
   logger[lvl](out, msg);
+}
+
+/**
+ * pino's err serializer (type, message and stack with their causes, and the error's own fields),
+ * keeping only the fields that are plain values (`code`, `detail`…): an error can carry objects
+ * such as the Redis command with a document's bytes as its arguments, which a log must not hold.
+ */
+function serialiseError(error: Error): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(pino.stdSerializers.err(error))) if (v === null || typeof v !== 'object') out[k] = v;
+  return out;
 }
 
 let streams: DestinationStream | undefined;

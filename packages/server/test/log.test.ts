@@ -48,6 +48,14 @@ describe('logger', () => {
     expect(line.error.stack).toMatch(/caused by: TypeError: socket hang up/);
   });
 
+  it('leaves out an error’s fields that are objects (a Redis command and its arguments: a document’s bytes)', () => {
+    const { log, lines } = captured('info');
+    const error = Object.assign(new Error('Connection is closed.'), { code: 'ECONNRESET', command: { name: 'publish', args: ['pitboard:bus', Buffer.from('SECRET-NOTE')] } });
+    log.warn('redis publish failed', { error });
+    expect(lines[0]!.error).toEqual({ type: 'Error', message: 'Connection is closed.', stack: expect.stringMatching(/^Error: Connection is closed\./), code: 'ECONNRESET' });
+    expect(JSON.stringify(lines)).not.toContain('pitboard:bus');
+  });
+
   it('keeps plain fields as they are, and a line without fields has only time, level and msg', () => {
     const { log, lines } = captured('debug');
     log.debug('closed', { userId: 'u1', count: 2, nested: { a: [1, 2] }, error: 'not an Error' });
