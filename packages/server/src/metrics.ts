@@ -1,57 +1,65 @@
 /**
- * A few Prometheus metrics, kept in memory and rendered as text on `/metrics`. Histograms use
- * fixed buckets in milliseconds.
+ * The Prometheus metrics of `/metrics`, on prom-client. Each Pitboard instance has its own
+ * Registry (not prom-client's global one), so several servers in one process (tests, benches)
+ * keep separate figures. Gauges and counters whose value lives elsewhere (connection counts,
+ * message counters) are read when scraped, through prom-client's `collect`.
  */
-const BUCKETS_MS = [0.5, 1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 5000];
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
-export class Histogram {
-  private readonly counts = new Array<number>(BUCKETS_MS.length).fill(0);
-  private sum = 0;
-  private count = 0;
+/** Seconds: from half a millisecond (a storage append) to 5 s (a stalled hook). */
+const BUCKETS_SECONDS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5];
 
-  constructor(
-    readonly name: string,
-    readonly help: string
-  ) {}
-
-  observe(ms: number): void {
-    this.sum += ms;
-    this.count += 1;
-    for (let i = 0; i < BUCKETS_MS.length; i++) if (ms <= BUCKETS_MS[i]!) this.counts[i]! += 1;
-  }
-
-  render(): string {
-    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
-    BUCKETS_MS.forEach((b, i) => lines.push(`${this.name}_bucket{le="${b / 1000}"} ${this.counts[i]}`));
-    lines.push(`${this.name}_bucket{le="+Inf"} ${this.count}`, `${this.name}_sum ${this.sum / 1000}`, `${this.name}_count ${this.count}`);
-    return lines.join('\n');
-  }
+/** A histogram fed in milliseconds (what `performance.now()` differences give), exposed in seconds. */
+export interface MillisecondsHistogram {
+  observe(ms: number): void;
 }
 
 export class Metrics {
-  readonly hookSeconds = new Histogram('pitboard_hook_duration_seconds', 'Time to turn one job change into stored notifications');
-  readonly deliveryLagSeconds = new Histogram('pitboard_notification_delivery_lag_seconds', 'Age of a notification when it is pushed live');
-  readonly storageWriteSeconds = new Histogram('pitboard_storage_append_seconds', 'Time to append one accepted update to the log');
-  private readonly gauges: (() => string)[] = [];
+  readonly registry = new Registry();
+  readonly hookSeconds = this.histogram('pitboard_hook_duration_seconds', 'Time to turn one job change into stored notifications');
+  readonly deliveryLagSeconds = this.histogram('pitboard_notification_delivery_lag_seconds', 'Age of a notification when it is pushed live');
+  readonly storageWriteSeconds = this.histogram('pitboard_storage_append_seconds', 'Time to append one accepted update to the log');
 
-  /** A gauge computed when scraped. */
+  /** A gauge computed when scraped: one value, or one value per label (e.g. per role). */
   gauge(name: string, help: string, read: () => number | Record<string, number>, label = 'kind'): void {
-    this.gauges.push(() => {
-      const value = read();
-      const head = `# HELP ${name} ${help}\n# TYPE ${name} gauge`;
-      if (typeof value === 'number') return `${head}\n${name} ${value}`;
-      return `${head}\n${Object.entries(value)
-        .map(([k, v]) => `${name}{${label}="${k}"} ${v}`)
-        .join('\n')}`;
+    new Gauge({
+      name,
+      help,
+      labelNames: [label],
+      registers: [this.registry],
+      collect() {
+        const value = read();
+        this.reset(); // a label gone since the last scrape is not shown again
+        if (typeof value === 'number') this.set(value);
+        else for (const [k, v] of Object.entries(value)) this.set({ [label]: k }, v);
+      }
     });
   }
 
   /** A counter read when scraped (Prometheus derives rates: messages per second). */
   counter(name: string, help: string, read: () => number): void {
-    this.gauges.push(() => `# HELP ${name} ${help}\n# TYPE ${name} counter\n${name} ${read()}`);
+    new Counter({
+      name,
+      help,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(read());
+      }
+    });
   }
 
-  render(): string {
-    return [...this.gauges.map((g) => g()), this.hookSeconds.render(), this.deliveryLagSeconds.render(), this.storageWriteSeconds.render()].join('\n') + '\n';
+  /** The exposition text, and its content type (`text/plain; version=0.0.4`). */
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  private histogram(name: string, help: string): MillisecondsHistogram {
+    const histogram = new Histogram({ name, help, buckets: BUCKETS_SECONDS, registers: [this.registry] });
+    return { observe: (ms) => histogram.observe(ms / 1000) };
   }
 }

@@ -22,6 +22,7 @@
  */
 import fs from 'node:fs';
 import os from 'node:os';
+import * as decoding from 'lib0/decoding';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DEMO, launchBrowser, signIn, startApp, type App } from './harness.js';
 import { apiAs, type Api, type JobView } from './offline-helpers.js';
@@ -219,18 +220,11 @@ async function activeJobs(manager: Api, atLeast: number): Promise<Row[]> {
 /** A Hocuspocus frame starts with its document name as a lib0 varString (varUint length, UTF-8). */
 function documentName(payload: string | Buffer): string | null {
   if (typeof payload === 'string') return null;
-  let len = 0;
-  let mult = 1;
-  let pos = 0;
-  for (;;) {
-    const byte = payload[pos++];
-    if (byte === undefined) return null;
-    len += (byte & 0x7f) * mult;
-    if (byte < 0x80) break;
-    mult *= 128;
+  try {
+    return decoding.readVarString(decoding.createDecoder(payload));
+  } catch {
+    return null;
   }
-  if (pos + len > payload.length) return null;
-  return payload.subarray(pos, pos + len).toString('utf8');
 }
 
 /** The ways a manager arrives at the board, in the order each run takes them. */

@@ -56,7 +56,7 @@ export function createApi(deps: ApiDeps): Router {
   notificationRoutes(router, { storage: deps.storage, inbox: deps.inbox });
   router.on('GET', '/metrics', async (ctx) => {
     requireMetricsToken(ctx.request.headers, config.metricsToken);
-    return new Response(deps.metrics.render(), { headers: { 'content-type': 'text/plain; version=0.0.4', 'cache-control': 'no-store' } });
+    return new Response(await deps.metrics.render(), { headers: { 'content-type': deps.metrics.contentType, 'cache-control': 'no-store' } });
   });
   return router;
 }

@@ -40,7 +40,11 @@ export class Keepalive {
     }
   }
 
-  /** Whether `data` is a keepalive answer (then it is handled, and goes no further). */
+  /**
+   * Whether `data` is a keepalive answer (then it is handled, and goes no further). Kept as a
+   * byte check, not lib0 decoding: a Pong is one whole frame of one byte, not a Hocuspocus
+   * `[name][type]…` frame, and this runs on every message.
+   */
   static isPong(data: Uint8Array): boolean {
     return data.length === 1 && data[0] === PONG;
   }

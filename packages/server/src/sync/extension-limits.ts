@@ -30,6 +30,9 @@ export class MessageLimits implements Extension {
   messagesOut = 0;
   /** Documents closed because their connection sent faster than the bucket allows. */
   rateLimited = 0;
+  // Kept hand-written rather than rate-limiter-flexible (which the login throttle uses): this
+  // runs on every sync message, and a token bucket keyed by the socket object in a WeakMap is
+  // synchronous, needs no key strings, timers or promises, and goes away with its socket.
   private readonly buckets = new WeakMap<object, { tokens: number; at: number }>();
 
   constructor(

@@ -224,11 +224,11 @@ async function spawnEntry(cwd: string, args: string[], db: TestDatabase, env: Re
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 20_000);
     const onData = () => {
-      const m = /"msg":"listening".*?"port":(\d+)/.exec(out);
-      if (m) {
+      const port = listeningPort(out);
+      if (port !== undefined) {
         clearTimeout(timer);
         child.stdout!.off('data', onData);
-        resolve(Number(m[1]));
+        resolve(port);
       }
     };
     child.stdout!.on('data', onData);
@@ -245,6 +245,20 @@ async function spawnEntry(cwd: string, args: string[], db: TestDatabase, env: Re
       return exited;
     }
   };
+}
+
+/** The port of the server's `listening` log line, whatever the order of the line's fields. */
+function listeningPort(out: string): number | undefined {
+  for (const line of out.split('\n')) {
+    if (!line.includes('"listening"')) continue;
+    try {
+      const entry = JSON.parse(line) as { msg?: string; port?: number };
+      if (entry.msg === 'listening' && typeof entry.port === 'number') return entry.port;
+    } catch {
+      /* a line still being written */
+    }
+  }
+  return undefined;
 }
 
 export interface InboxClient extends Client {

@@ -35,7 +35,7 @@ function upgradeStatus(url: string): Promise<{ status: number; ws: WebSocket }> 
   });
 }
 
-const gauge = (t: TestServer) => Number(/^pitboard_unauthenticated_sockets (\d+)$/m.exec(t.pitboard.metrics.render())?.[1] ?? NaN);
+const gauge = async (t: TestServer) => Number(/^pitboard_unauthenticated_sockets (\d+)$/m.exec(await t.pitboard.metrics.render())?.[1] ?? NaN);
 
 /** A Yjs update of about `bytes` bytes (what a pre-sign-in flood would send). */
 function bigUpdate(bytes: number): Uint8Array {
@@ -70,13 +70,13 @@ describe('security class 9: a socket that never signs in', () => {
     it('is closed (1008) once it has sent more than PREAUTH_MAX_BYTES without signing in; signed-in clients are unaffected', async () => {
       const inbox = await connect(t.wsUrl, `inbox:${manager.id}`, manager.token);
       const attacker = await rawSocket(t.wsUrl);
-      await waitFor(() => gauge(t) === 1, 5000, 'the gauge to count the unauthenticated socket');
+      await waitFor(async () => (await gauge(t)) === 1, 5000, 'the gauge to count the unauthenticated socket');
       // 16 frames of ~8 KiB for a document it never authenticates: Hocuspocus alone queues them all.
       const frame = updateFrame('job:whatever', bigUpdate(8 * 1024));
       for (let i = 0; i < 16 && attacker.ws.readyState === WebSocket.OPEN; i++) attacker.ws.send(frame);
       await waitFor(() => attacker.closed !== null, 5000, 'the server to close the flooding socket');
       expect(attacker.closed).toEqual({ code: 1008, reason: '1008 preauth_too_much: too much data before signing in' });
-      await waitFor(() => gauge(t) === 0, 5000, 'the gauge to drop back');
+      await waitFor(async () => (await gauge(t)) === 0, 5000, 'the gauge to drop back');
       expect(inbox.provider.isAuthenticated).toBe(true);
       inbox.close();
     });
@@ -84,7 +84,7 @@ describe('security class 9: a socket that never signs in', () => {
     it('a socket that signs in is no longer on the budget: it may then send more than PREAUTH_MAX_BYTES', async () => {
       const socket = await rawSocket(t.wsUrl);
       socket.ws.send(authFrame(`inbox:${manager.id}`, manager.token));
-      await waitFor(() => gauge(t) === 0, 5000, 'the socket to sign in');
+      await waitFor(async () => (await gauge(t)) === 0, 5000, 'the socket to sign in');
       const frame = updateFrame(`inbox:${manager.id}`, new Uint8Array([0, 0])); // an empty update
       const padding = updateFrame('job:unknown-elsewhere', bigUpdate(8 * 1024));
       for (let i = 0; i < 12; i++) socket.ws.send(padding);
@@ -117,7 +117,7 @@ describe('security class 9: a socket that never signs in', () => {
       // The signed-in socket, opened before them, outlived their deadline.
       expect(signedIn.socket.status).toBe('connected');
       expect(signedIn.provider.isAuthenticated).toBe(true);
-      expect(gauge(t)).toBe(0);
+      expect(await gauge(t)).toBe(0);
       signedIn.close();
     });
   });

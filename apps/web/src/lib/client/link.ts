@@ -4,6 +4,7 @@
  * tests use an in-memory one.
  */
 import { parseCloseReason, type CloseReason } from '@pitboard/job-model';
+import * as decoding from 'lib0/decoding';
 import type * as Y from 'yjs';
 
 export interface LinkHooks {
@@ -82,33 +83,6 @@ export function closeKind(reason: string | CloseReason): CloseKind {
   }
 }
 
-/** Minimal lib0 decoding of a Hocuspocus frame: `[varString name][varUint type]...`. */
-export class FrameReader {
-  pos = 0;
-  constructor(readonly bytes: Uint8Array) {}
-  varUint(): number {
-    let num = 0;
-    let mult = 1;
-    for (;;) {
-      const byte = this.bytes[this.pos++];
-      if (byte === undefined) throw new RangeError('truncated frame');
-      num += (byte & 0x7f) * mult;
-      if (byte < 0x80) return num;
-      mult *= 128;
-    }
-  }
-  varUint8Array(): Uint8Array {
-    const len = this.varUint();
-    const out = this.bytes.subarray(this.pos, this.pos + len);
-    if (out.length !== len) throw new RangeError('truncated frame');
-    this.pos += len;
-    return out;
-  }
-  varString(): string {
-    return new TextDecoder().decode(this.varUint8Array());
-  }
-}
-
 /** Hocuspocus message types (provider's MessageType) and y-protocols sync subtypes used here. */
 export const MESSAGE_SYNC = 0;
 export const MESSAGE_SYNC_STATUS = 8;
@@ -116,12 +90,20 @@ export const SYNC_STEP_1 = 0;
 
 export type ParsedFrame = { kind: 'server-state'; stateVector: Uint8Array } | { kind: 'ack' } | { kind: 'other' };
 
+/**
+ * What a frame from the server tells the replica: `[varString name][varUint type]…`, read with
+ * lib0's decoder, as the provider reads the same frame right after. A frame it cannot read
+ * (truncated, a name that is not UTF-8) is not ours to judge: the provider handles it.
+ */
 export function parseFrame(data: ArrayBuffer | Uint8Array): ParsedFrame {
   try {
-    const r = new FrameReader(data instanceof Uint8Array ? data : new Uint8Array(data));
-    r.varString();
-    const type = r.varUint();
-    if (type === MESSAGE_SYNC && r.varUint() === SYNC_STEP_1) return { kind: 'server-state', stateVector: r.varUint8Array().slice() };
+    const decoder = decoding.createDecoder(data instanceof Uint8Array ? data : new Uint8Array(data));
+    decoding.readVarString(decoder);
+    const type = decoding.readVarUint(decoder);
+    if (type === MESSAGE_SYNC && decoding.readVarUint(decoder) === SYNC_STEP_1) {
+      // A copy: the decoder's view shares the frame's buffer.
+      return { kind: 'server-state', stateVector: decoding.readVarUint8Array(decoder).slice() };
+    }
     if (type === MESSAGE_SYNC_STATUS) return { kind: 'ack' };
   } catch {
     /* not ours to judge */

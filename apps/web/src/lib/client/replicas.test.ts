@@ -1,6 +1,6 @@
 /** The replica layer on fake-indexeddb, with an in-memory server behind a fake link. */
 import 'fake-indexeddb/auto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { addNote, createJob, deriveStatus, encodeCloseReason, readJob, setItemDone } from '@pitboard/job-model';
 import Dexie from 'dexie';
@@ -23,13 +23,7 @@ const memory = new Map<string, string>();
   clear: () => memory.clear()
 } as Storage;
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until(cond: () => boolean | Promise<boolean>, ms = 3000) {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('timed out');
-    await wait(10);
-  }
-}
+const until = (cond: () => boolean | Promise<boolean>, ms = 3000) => vi.waitUntil(cond, { timeout: ms, interval: 10 });
 
 /** A server: one doc per name, links that can go offline, refuse, and answer SyncStep1. */
 class FakeServer {
