@@ -36,7 +36,9 @@ export interface TestDatabase {
 export async function testDatabase(): Promise<TestDatabase> {
   const dataDir = tempDir();
   const admin = process.env.TEST_DATABASE_URL;
-  if (!admin) return { dataDir, databaseUrl: null, env: { DATA_DIR: dataDir } };
+  // DATABASE_URL '': a child process (a spawned server, the CLI) never inherits one from the
+  // environment (the services suite sets it) and opens PostgreSQL instead of this folder.
+  if (!admin) return { dataDir, databaseUrl: null, env: { DATA_DIR: dataDir, DATABASE_URL: '' } };
   const name = `pitboard_t_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
   const client = new pg.Client({ connectionString: admin });
   await client.connect();
