@@ -3,7 +3,8 @@
  * server cannot be asked. Picks the user's local database and replica store.
  */
 import { hocuspocusLink } from './connection';
-import { replicasFor, type ReplicaStore } from './replicas';
+import { replicasFor } from './replica/registry';
+import type { ReplicaStore } from './replica/store';
 
 export interface ClientUser {
   id: string;

@@ -20,7 +20,7 @@
  *   keeps that result for 3 s after its last subscriber left, adds later rows to it, but watches
  *   only the keys of its first result: an explicit transaction deleting the later rows (our
  *   drops) left it stale, and a job re-opened at once got its dropped document back (discarded
- *   edits returned; replicas.test.ts). Nothing else here uses liveQuery: the cache is off.
+ *   edits returned; replica/refused-edits.test.ts). Nothing else here uses liveQuery: the cache is off.
  */
 import type { NotificationMessage } from '@pitboard/job-model';
 import { Dexie, type EntityTable, type Table } from 'dexie';

@@ -2,7 +2,7 @@
  * A job document open in the page: its facts as reactive state, the connection state, the
  * number of local changes the server does not have yet and the time of the last sync.
  *
- * Offline-first: the document is the job's IndexedDB replica (replicas.ts). It opens from the
+ * Offline-first: the document is the job's IndexedDB replica (replica/replica.ts). It opens from the
  * device at once, then syncs; edits land in IndexedDB before they are sent; status is always
  * derived from the merged facts (job-model `deriveStatus`).
  */
@@ -10,7 +10,9 @@ import { deriveStatus, progressOf, readJob, type JobFacts, type JobStatus, type 
 import * as Y from 'yjs';
 import { currentUser, replicaStore, resolveUser } from './account';
 import { connectionState, onConnectionState, type ConnectionState } from './connection';
-import type { Replica, ReplicaStore, UnsentWriting } from './replicas';
+import type { Replica } from './replica/replica';
+import type { ReplicaStore } from './replica/store';
+import type { UnsentWriting } from './replica/unsent-writing';
 
 export class LiveJob {
   facts = $state<JobFacts | null>(null);

@@ -6,7 +6,9 @@
  */
 import { readJob, deriveStatus, type JobFacts, type JobStatus } from '@pitboard/job-model';
 import type { JobRowSummary } from './inbox.svelte';
-import type { ListedJob, Replica, ReplicaStore } from './replicas';
+import type { ListedJob } from './replica/list-cache';
+import type { Replica } from './replica/replica';
+import type { ReplicaStore } from './replica/store';
 
 /** Most urgent first: stuck, sent back by QC, in progress, assigned, then the rest. */
 const RANK: Record<string, number> = { stuck: 0, in_progress: 2, assigned: 3, quality_check: 4, intake: 5, ready_for_pickup: 6, collected: 7 };
@@ -39,7 +41,7 @@ export class MyJobs {
   ) {}
 
   async loadCached(): Promise<void> {
-    const cached = await this.store.listedJobs();
+    const cached = await this.store.list.listed();
     if (!this.refreshedAt) this.rows = cached;
     this.loadedFromDevice = true;
     await this.keep();
@@ -62,7 +64,7 @@ export class MyJobs {
     this.rows = mine;
     this.refreshedAt = new Date();
     this.refreshError = null;
-    await this.store.saveList(mine, true);
+    await this.store.list.saveList(mine, true);
     await this.keep();
     for (const gone of all.filter((j) => !mine.includes(j))) void this.store.dropIfSynced(gone.id);
   }
@@ -77,7 +79,7 @@ export class MyJobs {
     this.rows = mine;
     this.refreshedAt = new Date();
     this.refreshError = null;
-    await this.store.saveList(mine, true);
+    await this.store.list.saveList(mine, true);
     await this.keep();
     for (const gone of before.filter((r) => !mine.some((m) => m.id === r.id))) void this.store.dropIfSynced(gone.id);
   }
@@ -88,7 +90,7 @@ export class MyJobs {
     const rest = this.rows.filter((r) => r.id !== row.id);
     const entry = listed(row);
     this.rows = mine ? [...rest, entry] : rest;
-    await this.store.saveRow(entry, mine);
+    await this.store.list.saveRow(entry, mine);
     await this.keep();
     if (!mine) void this.store.dropIfSynced(row.id);
   }

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { localDb } from './db';
 import type { Connect } from './link';
-import { ReplicaStore } from './replicas';
+import { ReplicaStore } from './replica/store';
 
 // A tiny localStorage for the replicas' write-ahead copies (node has none).
 const memory = new Map<string, string>();

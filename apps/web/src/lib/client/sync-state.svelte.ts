@@ -3,7 +3,7 @@
  * changes not yet on the server (all of this user's replicas), last sync, and the problems
  * that need a person (sign in again, storage).
  */
-import type { ReplicaStore } from './replicas';
+import type { ReplicaStore } from './replica/store';
 
 export class SyncState {
   pending = $state(0);
