@@ -1,6 +1,6 @@
 import type { Handle } from '@sveltejs/kit';
 import { SESSION_COOKIE } from '$lib/server/session';
-import { pitboard } from '$lib/server/pitboard';
+import { services } from '$lib/server/services';
 
 /**
  * Thin on purpose: resolve the session cookie into `locals.user`; and what a signed-in
@@ -13,7 +13,7 @@ export const handle: Handle = async ({ event, resolve }) => {
   const token = event.cookies.get(SESSION_COOKIE);
   if (token) {
     try {
-      const { user, sessionId } = await pitboard().auth.sessions.validate(token);
+      const { user, sessionId } = await services().auth.session(token);
       event.locals.user = user;
       event.locals.sessionId = sessionId;
     } catch {

@@ -9,4 +9,5 @@ export { addUser } from './auth/users.js';
 export { SESSION_COOKIE, cookieValue, sessionCookie, clearSessionCookie } from './auth/auth-service.js';
 export type { SessionUser, ValidSession } from './auth/sessions.js';
 export type { JobRow, UserRow, Storage } from './storage/index.js';
+export type { Services } from './services.js';
 export { clientAddress, addressFrom, parseTrustProxy, type TrustedProxies } from './http/client-address.js';

@@ -6,6 +6,7 @@
 import { Hocuspocus } from '@hocuspocus/server';
 import { publicView } from '@pitboard/job-model';
 import { AuthService } from './auth/auth-service.js';
+import { StaffDirectory } from './auth/staff-directory.js';
 import type { Config } from './config.js';
 import { seedDemo } from './demo.js';
 import { createApi } from './http/api.js';
@@ -20,6 +21,7 @@ import { RelayMonitor } from './scale/relay.js';
 import { Inbox } from './notifications/inbox.js';
 import { ShareFeed } from './jobs/share-feed.js';
 import { ShareTokens, loadShareLinkSecret } from './jobs/share-tokens.js';
+import { NotificationService } from './notifications/notification-service.js';
 import { Notifier } from './notifications/notifier.js';
 import { openStorage, type Storage } from './storage/index.js';
 import { Admission } from './sync/admission.js';
@@ -31,6 +33,7 @@ import { persistence } from './sync/extension-persistence.js';
 import { Projector } from './sync/extension-projector.js';
 import { sha256Hex } from './auth/tokens.js';
 import { SessionGuard } from './sync/session-guard.js';
+import type { Services } from './services.js';
 
 export interface Pitboard {
   config: Config;
@@ -46,6 +49,8 @@ export interface Pitboard {
   /** What `/collab` sockets may cost before signing in; awareness frames dropped. */
   sockets: SocketGuard;
   api: Router;
+  /** What the pages use (the same services as the API): never storage directly. */
+  services: Services;
   /** Demo logins created at this start, to print (empty when none were created). */
   demoLogins: { role: string; email: string; password: string }[];
   /** Store every loaded document, then close the database. Connections must be closed first. */
@@ -93,6 +98,7 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
     ]
   });
   const jobs = new JobService(storage, hocuspocus, admission, projector, config, new ShareTokens(shareSecret.secret));
+  const services: Services = { auth, jobs, staff: new StaffDirectory(storage), notifications: new NotificationService(storage, inbox) };
   log.debug('share-link secret', { source: shareSecret.source });
   metrics.gauge('pitboard_open_connections', 'Open WebSocket connections', () => hocuspocus.getConnectionsCount());
   metrics.counter('pitboard_messages_received_total', 'Sync messages received', () => limits.messagesIn);
@@ -117,10 +123,8 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
   let ready = false;
   const api = createApi({
     config,
-    auth,
+    services,
     storage,
-    jobs,
-    inbox,
     shareFeed,
     metrics,
     log,
@@ -146,6 +150,7 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
     metrics,
     sockets,
     api,
+    services,
     demoLogins,
     async close() {
       ready = false;

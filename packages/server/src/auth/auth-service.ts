@@ -66,6 +66,21 @@ export class AuthService {
     };
   }
 
+  /** The signed-in user of a session token, or 401 (a page's cookie). */
+  session(token: string): Promise<ValidSession> {
+    return this.sessions.validate(token);
+  }
+
+  /** Ends a session (signing out); its open connections close everywhere. */
+  signOut(sessionId: string): Promise<void> {
+    return this.sessions.invalidate(sessionId, 'signed out');
+  }
+
+  /** How long a session cookie may live. */
+  get sessionMaxAgeSeconds(): number {
+    return Math.floor(this.config.session.absoluteMs / 1000);
+  }
+
   /** The client's address from an adapter that gives the peer and X-Forwarded-For apart (client-address.ts). */
   clientAddress(peer: string | undefined, forwardedFor: string | null): string {
     return addressFrom(peer, forwardedFor, this.config.trustProxy);

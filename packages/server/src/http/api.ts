@@ -1,11 +1,9 @@
 /** The HTTP API of docs/api.md, assembled from its route groups. */
-import type { AuthService } from '../auth/auth-service.js';
 import type { Config } from '../config.js';
-import type { JobService } from '../jobs/job-service.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
-import type { Inbox } from '../notifications/inbox.js';
 import type { ShareFeed } from '../jobs/share-feed.js';
+import type { Services } from '../services.js';
 import type { Storage } from '../storage/index.js';
 import { healthResponse, type HealthCheck } from '../health/checks.js';
 import { storageCheck } from '../health/storage-check.js';
@@ -19,10 +17,9 @@ import { statsRoutes } from './routes/stats.js';
 
 export interface ApiDeps {
   config: Config;
-  auth: AuthService;
+  services: Services;
+  /** For the storage health check and the dashboard numbers. */
   storage: Storage;
-  jobs: JobService;
-  inbox: Inbox;
   shareFeed: ShareFeed;
   metrics: Metrics;
   log: Logger;
@@ -33,9 +30,9 @@ export interface ApiDeps {
 }
 
 export function createApi(deps: ApiDeps): Router {
-  const { config } = deps;
+  const { config, services } = deps;
   const router = new Router({
-    authenticate: (headers) => deps.auth.authenticate(headers),
+    authenticate: (headers) => services.auth.authenticate(headers),
     maxBodyBytes: config.maxMessageBytes,
     allowedOrigins: [new URL(config.publicUrl).origin],
     log: deps.log
@@ -45,15 +42,14 @@ export function createApi(deps: ApiDeps): Router {
   const checks = { storage: storageCheck(deps.storage), ...deps.checks };
   router.on('GET', '/healthz', () => healthResponse(deps.ready(), checks, new Set(['storage'])));
   authRoutes(router, {
-    auth: deps.auth,
-    storage: deps.storage,
-    secureCookies: config.publicUrl.startsWith('https:'),
-    sessionMaxAgeSeconds: Math.floor(config.session.absoluteMs / 1000)
+    auth: services.auth,
+    staff: services.staff,
+    secureCookies: config.publicUrl.startsWith('https:')
   });
-  jobRoutes(router, deps.jobs);
-  shareEventsRoute(router, deps.jobs, deps.shareFeed);
+  jobRoutes(router, services.jobs);
+  shareEventsRoute(router, services.jobs, deps.shareFeed);
   statsRoutes(router, { storage: deps.storage, liveConnections: deps.liveConnections });
-  notificationRoutes(router, { storage: deps.storage, inbox: deps.inbox });
+  notificationRoutes(router, services.notifications);
   router.on('GET', '/metrics', async (ctx) => {
     requireMetricsToken(ctx.request.headers, config.metricsToken);
     return new Response(await deps.metrics.render(), { headers: { 'content-type': deps.metrics.contentType, 'cache-control': 'no-store' } });

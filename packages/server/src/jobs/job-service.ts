@@ -6,7 +6,6 @@
 import type { Hocuspocus } from '@hocuspocus/server';
 import {
   JobModelError,
-  canOpenJob,
   createJob as createJobDoc,
   deriveStatus,
   progressOf,
@@ -14,12 +13,14 @@ import {
   readJob,
   type Actor,
   type JobFacts,
+  type JobSummary,
   type PublicJobView
 } from '@pitboard/job-model';
 import * as Y from 'yjs';
+import { hasRole, jobsVisibleTo, requireJobView, requireManager, seesStaffDetails } from '../auth/access.js';
 import { randomString, sha256Hex } from '../auth/tokens.js';
 import type { Config } from '../config.js';
-import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
+import { BadRequestError, ConflictError, NotFoundError } from '../errors.js';
 import type { JobFilter, JobRow, ShareLinkRow, Storage, UserRow } from '../storage/index.js';
 import type { Admission } from '../sync/admission.js';
 import { cloneDoc } from '../sync/clone.js';
@@ -122,11 +123,8 @@ export class JobService {
   /** A job as the actor may see it: full facts for staff, the public view for its customer. */
   async view(actor: Actor, jobId: string): Promise<JobView | PublicJobView> {
     const row = await this.requireJob(jobId);
-    if (actor.role === 'customer') {
-      if (row.customerId !== actor.id) throw new ForbiddenError('not your repair');
-      return publicView(await this.facts(jobId), row.updatedAt);
-    }
-    if (!canOpenJob(actor, row.assigneeId)) throw new ForbiddenError('this job is not assigned to you');
+    requireJobView(actor, row);
+    if (hasRole(actor, 'customer')) return publicView(await this.facts(jobId), row.updatedAt);
     const facts = await this.facts(jobId);
     return { ...facts, status: deriveStatus(facts), progress: progressOf(facts), updatedAt: row.updatedAt, statusSince: row.statusSince };
   }
@@ -137,9 +135,13 @@ export class JobService {
   }
 
   list(actor: Actor, filter: Pick<JobFilter, 'status' | 'activeOnly'>): Promise<JobRow[]> {
-    if (actor.role === 'manager') return this.storage.listJobs(filter);
-    if (actor.role === 'mechanic') return this.storage.listJobs({ ...filter, assigneeId: actor.id });
-    return this.storage.listJobs({ ...filter, customerId: actor.id });
+    return this.storage.listJobs({ ...filter, ...jobsVisibleTo(actor) });
+  }
+
+  /** The actor's job rows as the API sends them (staff details for staff only). */
+  async rows(actor: Actor, filter: Pick<JobFilter, 'status' | 'activeOnly'>): Promise<JobSummary[]> {
+    const forStaff = seesStaffDetails(actor);
+    return (await this.list(actor, filter)).map((r) => jobSummary(r, forStaff));
   }
 
   async requireJob(jobId: string): Promise<JobRow> {
@@ -150,7 +152,7 @@ export class JobService {
 
   async requireMechanic(id: string): Promise<UserRow> {
     const user = await this.storage.getUserById(id);
-    if (!user || user.role !== 'mechanic') throw new BadRequestError('mechanicId is not a mechanic').about('mechanicId');
+    if (!user || !hasRole(user, 'mechanic')) throw new BadRequestError('mechanicId is not a mechanic').about('mechanicId');
     return user;
   }
 
@@ -183,15 +185,20 @@ export class JobService {
 
   /** The job's customer link: its newest active one, with its URL when this server's secret made it. */
   async currentShareLink(actor: Actor, jobId: string): Promise<CurrentShareLink | null> {
-    requireManager(actor);
-    await this.requireJob(jobId);
-    const now = Date.now();
-    const active = (await this.storage.listShareLinks(jobId)).filter((l) => !l.revokedAt && !(l.expiresAt && Date.parse(l.expiresAt) <= now));
-    const link = active.sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
+    const link = (await this.activeShareLinks(actor, jobId))[0];
     if (!link) return null;
     const token = this.shareTokens.rederive(link.id, link.tokenHash);
     const url = token ? `${this.config.publicUrl}/p/${token}` : null;
     return { id: link.id, createdAt: link.createdAt, expiresAt: link.expiresAt, token, url, reason: token ? null : NOT_SHOWN_AGAIN };
+  }
+
+  /** The job's links that still work, newest first (a manager switches them off). */
+  async activeShareLinks(actor: Actor, jobId: string): Promise<ShareLinkRow[]> {
+    requireManager(actor);
+    await this.requireJob(jobId);
+    const now = Date.now();
+    const active = (await this.storage.listShareLinks(jobId)).filter((l) => !l.revokedAt && !(l.expiresAt && Date.parse(l.expiresAt) <= now));
+    return active.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   }
 
   /** One link per job: a new link revokes every other active link of the job (ids returned). */
@@ -239,14 +246,14 @@ export class JobService {
   private async resolveCustomer(c: NewJob['customer']): Promise<{ user: UserRow; isNew: boolean }> {
     if ('id' in c) {
       const user = await this.storage.getUserById(c.id);
-      if (!user || user.role !== 'customer') throw new BadRequestError('customerId is not a customer').about('customerId');
+      if (!user || !hasRole(user, 'customer')) throw new BadRequestError('customerId is not a customer').about('customerId');
       return { user, isNew: false };
     }
     const id = randomString(10);
     const email = (c.email ?? `customer+${id}@pitboard.invalid`).trim().toLowerCase();
     const existing = await this.storage.getUserByEmail(email);
     if (existing) {
-      if (existing.role !== 'customer') throw new ConflictError('that email belongs to a staff account').about('customerEmail');
+      if (!hasRole(existing, 'customer')) throw new ConflictError('that email belongs to a staff account').about('customerEmail');
       return { user: existing, isNew: false };
     }
     const user: UserRow = { id, email, name: c.name.trim(), role: 'customer', passwordHash: null, createdAt: new Date().toISOString() };
@@ -278,6 +285,5 @@ export type JobView = JobFacts & {
   statusSince: string;
 };
 
-export function requireManager(actor: Actor): void {
-  if (actor.role !== 'manager') throw new ForbiddenError('managers only');
-}
+/** Kept here for routes that import it from the job service; the decision is auth/access.ts's. */
+export { requireManager } from '../auth/access.js';

@@ -11,6 +11,7 @@
  */
 import type { Connection, Extension, Hocuspocus, onConfigurePayload, onStatelessPayload } from '@hocuspocus/server';
 import { CLOSE_REASONS, closeEvent, type InboxMessage, type InboxRequest } from '@pitboard/job-model';
+import { hasRole, jobsVisibleTo, seesEveryJob, seesStaffDetails } from '../auth/access.js';
 import { logRefusal } from '../sync/refusal-log.js';
 import type { Logger } from '../log.js';
 import type { Bus } from '../scale/bus.js';
@@ -97,20 +98,18 @@ export class Inbox implements Extension {
   private async jobsPage(user: ConnectionContext['user'], after: number): Promise<InboxMessage> {
     // Read before the rows: a save committing in between is then after the cursor, sent again.
     const last = await this.storage.lastJobSeq();
-    const forStaff = user.role !== 'customer';
-    if (user.role === 'manager' && after > 0 && after <= last) {
+    const forStaff = seesStaffDetails(user);
+    if (seesEveryJob(user) && after > 0 && after <= last) {
       const rows = await this.storage.listJobs({ afterSeq: after, limit: JOB_PAGE + 1 });
       const page = rows.slice(0, JOB_PAGE);
       return { type: 'jobs', jobs: page.map((r) => jobSummary(r, true)), cursor: page.at(-1)?.seq ?? after, more: rows.length > JOB_PAGE, full: false };
     }
-    const filter: JobFilter =
-      user.role === 'manager'
-        ? { activeOnly: true, limit: JOB_PAGE + 1 }
-        : user.role === 'mechanic'
-          ? { assigneeId: user.id, activeOnly: true }
-          : { customerId: user.id };
+    // A customer's list keeps collected repairs; a mechanic's and the board's do not.
+    const filter: JobFilter = seesEveryJob(user)
+      ? { activeOnly: true, limit: JOB_PAGE + 1 }
+      : { ...jobsVisibleTo(user), ...(hasRole(user, 'mechanic') ? { activeOnly: true } : {}) };
     const rows = await this.storage.listJobs({ ...filter, afterSeq: -1 });
-    const more = user.role === 'manager' && rows.length > JOB_PAGE;
+    const more = seesEveryJob(user) && rows.length > JOB_PAGE;
     const page = more ? rows.slice(0, JOB_PAGE) : rows;
     const cursor = more ? page.at(-1)!.seq : Math.max(last, page.at(-1)?.seq ?? 0);
     return { type: 'jobs', jobs: page.map((r) => jobSummary(r, forStaff)), cursor, more, full: true };
@@ -179,7 +178,7 @@ export class Inbox implements Extension {
       const userId = name.slice('inbox:'.length);
       for (const connection of document.getConnections()) {
         const user = (connection.context as ConnectionContext | undefined)?.user;
-        if (user?.role === 'manager' || staffIds.has(userId)) this.sendTo(connection, staff, userId);
+        if ((user && seesEveryJob(user)) || staffIds.has(userId)) this.sendTo(connection, staff, userId);
       }
     }
     this.send(row.customerId, { type: 'job', job: jobSummary(row, false) });

@@ -12,6 +12,7 @@
  */
 import { checkChange, readRaw, type Actor, type RawJob } from '@pitboard/job-model';
 import * as Y from 'yjs';
+import { hasRole, jobDocumentRefusal } from '../auth/access.js';
 import { ForbiddenError, refusal } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 import type { Storage } from '../storage/index.js';
@@ -121,11 +122,10 @@ export class Admission {
 
   async admit(doc: Y.Doc & { name: string }, actor: Actor, update: Uint8Array): Promise<void> {
     if (isEmptyUpdate(update)) return;
-    if (actor.role === 'customer') throw new ForbiddenError('customers cannot change jobs', 'customer');
+    if (hasRole(actor, 'customer')) throw new ForbiddenError('customers cannot change jobs', 'customer');
     const shadow = this.shadowOf(doc);
-    if (actor.role === 'mechanic' && shadow.current().job.assigneeId !== actor.id) {
-      throw refusal('not_assigned');
-    }
+    const assignee = shadow.current().job.assigneeId;
+    if (jobDocumentRefusal(actor, typeof assignee === 'string' ? assignee : null)) throw refusal('not_assigned');
     // Synchronous up to the append, so the next update is checked against this one's result.
     shadow.tryUpdate(
       update,

@@ -5,7 +5,7 @@
  * machine-readable code (protocol.ts in @pitboard/job-model).
  */
 import type { Extension, onAuthenticatePayload } from '@hocuspocus/server';
-import { canOpenJob } from '@pitboard/job-model';
+import { jobDocumentRefusal } from '../auth/access.js';
 import type { AuthService } from '../auth/auth-service.js';
 import { cookieValue, SESSION_COOKIE } from '../auth/auth-service.js';
 import { refusal, SyncRefusal } from '../errors.js';
@@ -62,9 +62,8 @@ export class Authentication implements Extension {
     } else {
       const job = await this.storage.getJob(address.jobId);
       if (!job) throw refusal('no_such_job');
-      if (!canOpenJob({ id: user.id, role: user.role }, job.assigneeId)) {
-        throw refusal(user.role === 'customer' ? 'customer' : 'not_assigned');
-      }
+      const refused = jobDocumentRefusal({ id: user.id, role: user.role }, job.assigneeId);
+      if (refused) throw refusal(refused);
     }
     return { user, sessionId, address, authenticatedAt };
   }

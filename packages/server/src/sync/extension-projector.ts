@@ -6,6 +6,7 @@
 import type { afterLoadDocumentPayload, Document, Extension, onChangePayload } from '@hocuspocus/server';
 import { CLOSE_REASONS, closeEvent, readJob, type JobFacts } from '@pitboard/job-model';
 import * as Y from 'yjs';
+import { jobDocumentRefusal } from '../auth/access.js';
 import { projectJob } from '../jobs/projection.js';
 import type { Logger } from '../log.js';
 import type { JobRow, Storage } from '../storage/index.js';
@@ -218,11 +219,11 @@ export class Projector implements Extension {
     }
   }
 
-  /** A mechanic taken off a job loses the open document at once (SPEC P8). */
+  /** Whoever may no longer open the job (a mechanic taken off it) loses the open document at once (SPEC P8). */
   private closeUnassigned(document: Document, assigneeId: string | null) {
     for (const connection of document.getConnections()) {
       const user = (connection.context as ConnectionContext | undefined)?.user;
-      if (user?.role === 'mechanic' && user.id !== assigneeId) {
+      if (user && jobDocumentRefusal(user, assigneeId)) {
         const { closeCode, text } = CLOSE_REASONS.reassigned;
         logRefusal(this.log, { code: closeCode, reason: text, document: document.name, userId: user.id });
         connection.close(closeEvent('reassigned'));

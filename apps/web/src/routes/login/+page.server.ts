@@ -2,7 +2,7 @@ import { fail, redirect } from '@sveltejs/kit';
 import { isPitboardError } from '$lib/server/errors';
 import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE_SECONDS, SESSION_COOKIE } from '$lib/server/session';
 import { homeFor } from '$lib/server/homes';
-import { pitboard } from '$lib/server/pitboard';
+import { services } from '$lib/server/services';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals }) => {
@@ -16,18 +16,18 @@ export const actions: Actions = {
     const password = String(form.get('password') ?? '');
     if (!email || !password) return fail(400, { email, error: 'Enter your email and password.' });
     try {
-      const core = pitboard();
+      const { auth } = services();
       // The peer is the socket's address (adapter-node without ADDRESS_HEADER); X-Forwarded-For
       // counts only from TRUST_PROXY, as for the API (client-address.ts in the server core).
-      const address = core.auth.clientAddress(getClientAddress(), request.headers.get('x-forwarded-for'));
-      const { token, user, device } = await core.auth.login(email, password, address, cookies.get(DEVICE_COOKIE) ?? null);
+      const address = auth.clientAddress(getClientAddress(), request.headers.get('x-forwarded-for'));
+      const { token, user, device } = await auth.login(email, password, address, cookies.get(DEVICE_COOKIE) ?? null);
       const secure = url.protocol === 'https:';
       cookies.set(SESSION_COOKIE, token, {
         path: '/',
         httpOnly: true,
         sameSite: 'lax',
         secure,
-        maxAge: Math.floor(core.config.session.absoluteMs / 1000)
+        maxAge: auth.sessionMaxAgeSeconds
       });
       cookies.set(DEVICE_COOKIE, device, { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: DEVICE_COOKIE_MAX_AGE_SECONDS });
       redirect(303, homeFor(user));

@@ -1,14 +1,15 @@
+import { requireManager } from '../../auth/access.js';
 import { clearSessionCookie, cookieValue, sessionCookie, type AuthService } from '../../auth/auth-service.js';
 import { DEVICE_COOKIE, deviceCookie } from '../../auth/device-cookie.js';
-import type { Storage } from '../../storage/index.js';
-import { BadRequestError, ForbiddenError } from '../../errors.js';
+import type { StaffDirectory } from '../../auth/staff-directory.js';
+import { BadRequestError } from '../../errors.js';
 import { ROLES } from '../../auth/users.js';
 import type { Role } from '@pitboard/job-model';
 import { json, type Router } from '../router.js';
 import { requiredString } from '../validate.js';
 
-export function authRoutes(router: Router, deps: { auth: AuthService; storage: Storage; secureCookies: boolean; sessionMaxAgeSeconds: number }) {
-  const { auth, storage } = deps;
+export function authRoutes(router: Router, deps: { auth: AuthService; staff: StaffDirectory; secureCookies: boolean }) {
+  const { auth, staff } = deps;
 
   router.on('POST', '/api/auth/login', async (ctx) => {
     const body = await ctx.body();
@@ -16,7 +17,7 @@ export function authRoutes(router: Router, deps: { auth: AuthService; storage: S
     const password = requiredString(body, 'password', 200);
     const device = cookieValue(ctx.request.headers.get('cookie'), DEVICE_COOKIE);
     const { token, user, device: next } = await auth.login(email, password, ctx.clientAddress, device);
-    const response = json({ token, user }, 200, { 'set-cookie': sessionCookie(token, deps.secureCookies, deps.sessionMaxAgeSeconds) });
+    const response = json({ token, user }, 200, { 'set-cookie': sessionCookie(token, deps.secureCookies, auth.sessionMaxAgeSeconds) });
     // The device cookie lets this browser past the sign-in throttle for this account (login-throttle.ts).
     response.headers.append('set-cookie', deviceCookie(next, deps.secureCookies));
     return response;
@@ -24,7 +25,7 @@ export function authRoutes(router: Router, deps: { auth: AuthService; storage: S
 
   router.on('POST', '/api/auth/logout', async (ctx) => {
     const { sessionId } = await ctx.session();
-    await auth.sessions.invalidate(sessionId, 'signed out');
+    await auth.signOut(sessionId);
     return json({ ok: true }, 200, { 'set-cookie': clearSessionCookie(deps.secureCookies) });
   });
 
@@ -32,10 +33,9 @@ export function authRoutes(router: Router, deps: { auth: AuthService; storage: S
 
   router.on('GET', '/api/users', async (ctx) => {
     const actor = await ctx.actor();
-    if (actor.role !== 'manager') throw new ForbiddenError('managers only');
+    requireManager(actor);
     const role = ctx.url.searchParams.get('role');
     if (role !== null && !ROLES.includes(role as Role)) throw new BadRequestError(`role must be one of ${ROLES.join(', ')}`);
-    const users = await storage.listUsers((role as Role | null) ?? undefined);
-    return json(users.map(({ id, name, email, role }) => ({ id, name, email, role })));
+    return json(await staff.list(actor, (role as Role | null) ?? undefined));
   });
 }

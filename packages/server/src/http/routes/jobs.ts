@@ -10,10 +10,9 @@ import {
   setNoteVisibility,
   type JobStatus
 } from '@pitboard/job-model';
-import { BadRequestError, ConflictError, ForbiddenError } from '../../errors.js';
+import { BadRequestError, ConflictError } from '../../errors.js';
 import type { JobService, NewJob } from '../../jobs/job-service.js';
-import { requireManager } from '../../jobs/job-service.js';
-import { jobSummary } from '../../jobs/projection.js';
+import { requireManager, requireRole } from '../../auth/access.js';
 import { json, type Router } from '../router.js';
 import { optionalObject, optionalString, requiredBoolean, requiredString, stringArray } from '../validate.js';
 
@@ -41,8 +40,7 @@ export function jobRoutes(router: Router, jobs: JobService) {
       throw new BadRequestError(`status must be one of ${JOB_STATUSES.join(', ')}`);
     }
     const active = ctx.url.searchParams.get('active');
-    const rows = await jobs.list(actor, { ...(status ? { status } : {}), activeOnly: active === '1' || active === 'true' });
-    return json(rows.map((r) => jobSummary(r, actor.role !== 'customer')));
+    return json(await jobs.rows(actor, { ...(status ? { status } : {}), activeOnly: active === '1' || active === 'true' }));
   });
 
   router.on('GET', '/api/jobs/:id', async (ctx) => json(await jobs.view(await ctx.actor(), ctx.params.id!)));
@@ -129,7 +127,7 @@ export function jobRoutes(router: Router, jobs: JobService) {
 
   router.on('POST', '/api/mechanic/repair/:id/stuck', async (ctx) => {
     const actor = await ctx.actor();
-    if (actor.role !== 'mechanic') throw new ForbiddenError('the assigned mechanic reports stuck');
+    requireRole(actor, 'mechanic', 'the assigned mechanic reports stuck');
     const reason = requiredString(await ctx.body(), 'reason', 1000);
     const at = new Date().toISOString();
     const facts = await jobs.change(ctx.params.id!, actor, (doc) => reportStuck(doc, { reason, by: actor.id, at }));

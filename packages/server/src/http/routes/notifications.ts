@@ -1,46 +1,42 @@
-import { BadRequestError, ForbiddenError } from '../../errors.js';
-import { notificationDto } from '../../notifications/dto.js';
-import type { Inbox } from '../../notifications/inbox.js';
-import type { Storage } from '../../storage/index.js';
+import { requireRole } from '../../auth/access.js';
+import { BadRequestError } from '../../errors.js';
+import type { NotificationService } from '../../notifications/notification-service.js';
 import { json, type RequestContext, type Router } from '../router.js';
 
 /** The caller's inbox, under the contract's paths and the seed's customer paths. */
-export function notificationRoutes(router: Router, deps: { storage: Storage; inbox: Inbox }) {
-  const { storage, inbox } = deps;
+export function notificationRoutes(router: Router, notifications: NotificationService) {
+  const caller = async (ctx: RequestContext, customerOnly: boolean) => {
+    const actor = await ctx.actor();
+    if (customerOnly) requireRole(actor, 'customer');
+    return actor;
+  };
 
   const list = async (ctx: RequestContext, customerOnly: boolean) => {
-    const actor = await ctx.actor();
-    if (customerOnly && actor.role !== 'customer') throw new ForbiddenError('customers only');
+    const actor = await caller(ctx, customerOnly);
     const after = ctx.url.searchParams.get('after');
     const limit = Number(ctx.url.searchParams.get('limit') ?? '100');
     if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new BadRequestError('limit must be 1 to 500');
     if (after !== null && !/^\d+$/.test(after)) throw new BadRequestError('after must be a sequence number');
-    const rows = await storage.listNotifications(actor.id, {
-      limit,
-      ...(after !== null ? { afterSeq: Number(after) } : {}),
-      unreadOnly: ctx.url.searchParams.get('unread') === '1'
-    });
-    return json(rows.map(notificationDto));
+    return json(
+      await notifications.list(actor, {
+        limit,
+        ...(after !== null ? { afterSeq: Number(after) } : {}),
+        unreadOnly: ctx.url.searchParams.get('unread') === '1'
+      })
+    );
   };
 
-  const unread = async (ctx: RequestContext, customerOnly: boolean) => {
-    const actor = await ctx.actor();
-    if (customerOnly && actor.role !== 'customer') throw new ForbiddenError('customers only');
-    return json({ unread: await storage.countUnread(actor.id) });
-  };
+  const unread = async (ctx: RequestContext, customerOnly: boolean) => json({ unread: await notifications.unread(await caller(ctx, customerOnly)) });
 
   const markRead = async (ctx: RequestContext, customerOnly: boolean) => {
-    const actor = await ctx.actor();
-    if (customerOnly && actor.role !== 'customer') throw new ForbiddenError('customers only');
+    const actor = await caller(ctx, customerOnly);
     const body = await ctx.body();
     let which: string[] | 'all';
     if (body.all === true) which = 'all';
     else if (Array.isArray(body.ids) && body.ids.length <= 1000 && body.ids.every((id) => typeof id === 'string')) which = body.ids as string[];
     else if (typeof body.id === 'string') which = [body.id]; // the seed marked one at a time
     else throw new BadRequestError('send {"ids":[…]} or {"all":true}');
-    const changed = await storage.markRead(actor.id, which, new Date().toISOString());
-    await inbox.deliverChanged(actor.id, changed);
-    return json({ marked: changed.length, unread: await storage.countUnread(actor.id) });
+    return json(await notifications.markRead(actor, which));
   };
 
   router.on('GET', '/api/notifications', (ctx) => list(ctx, false));

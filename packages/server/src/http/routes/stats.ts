@@ -1,5 +1,5 @@
 import { JOB_STATUSES, type ManagerStats, type MechanicStats } from '@pitboard/job-model';
-import { ForbiddenError } from '../../errors.js';
+import { requireRole } from '../../auth/access.js';
 import type { JobRow, Storage } from '../../storage/index.js';
 import { json, type Router } from '../router.js';
 import { jobSummary } from '../../jobs/projection.js';
@@ -9,7 +9,7 @@ export function statsRoutes(router: Router, deps: { storage: Storage; liveConnec
   const { storage } = deps;
 
   router.on('GET', '/api/manager/stats', async (ctx) => {
-    if ((await ctx.actor()).role !== 'manager') throw new ForbiddenError('managers only');
+    requireRole(await ctx.actor(), 'manager');
     const [jobs, mechanics] = await Promise.all([storage.listJobs(), storage.listUsers('mechanic')]);
     const byStatus = Object.fromEntries(JOB_STATUSES.map((s) => [s, 0])) as Record<string, number>;
     for (const j of jobs) byStatus[j.status] = (byStatus[j.status] ?? 0) + 1;
@@ -32,7 +32,7 @@ export function statsRoutes(router: Router, deps: { storage: Storage; liveConnec
 
   router.on('GET', '/api/mechanic/stats', async (ctx) => {
     const actor = await ctx.actor();
-    if (actor.role !== 'mechanic') throw new ForbiddenError('mechanics only');
+    requireRole(actor, 'mechanic');
     const mine = await storage.listJobs({ assigneeId: actor.id });
     const count = (s: string) => mine.filter((j) => j.status === s).length;
     return json({
@@ -47,7 +47,7 @@ export function statsRoutes(router: Router, deps: { storage: Storage; liveConnec
 
   router.on('GET', '/api/customer/active-repairs', async (ctx) => {
     const actor = await ctx.actor();
-    if (actor.role !== 'customer') throw new ForbiddenError('customers only');
+    requireRole(actor, 'customer');
     const mine = await storage.listJobs({ customerId: actor.id, activeOnly: true });
     return json(mine.map((j) => jobSummary(j, false)));
   });

@@ -1,30 +1,25 @@
 import { fail } from '@sveltejs/kit';
 import { isPitboardError } from '$lib/server/errors';
 import { requireRole } from '$lib/server/guards';
-import { pitboard } from '$lib/server/pitboard';
+import { services } from '$lib/server/services';
 import { parseItems } from '$lib/item-templates';
 import type { Actions, PageServerLoad } from './$types';
 
 /** The board's first paint comes from the read model (the `jobs` table): no document is opened. */
 export const load: PageServerLoad = async ({ locals }) => {
   const user = requireRole(locals.user, 'manager');
-  const core = pitboard();
-  const [rows, mechanics, notifications] = await Promise.all([
-    core.jobs.list(user, { activeOnly: true }),
-    core.storage.listUsers('mechanic'),
-    core.storage.listNotifications(user.id, { limit: 200 })
+  const { jobs, staff, notifications } = services();
+  const [rows, mechanics, messages] = await Promise.all([
+    jobs.rows(user, { activeOnly: true }),
+    staff.list(user, 'mechanic'),
+    notifications.list(user, { limit: 200 })
   ]);
   return {
     // Without the description (up to 2,000 characters, not shown on a card): the rows travel in the HTML.
-    jobs: rows.map((r) => {
-      const { description: _, ...card } = core.jobs.summary(r, true);
-      return card;
-    }),
+    jobs: rows.map(({ description: _, ...card }) => card),
     mechanics: mechanics.map((m) => ({ id: m.id, name: m.name })),
     // The alerts at first paint; the inbox keeps them live afterwards.
-    alerts: notifications
-      .filter((n) => ALERT_KINDS.has(n.kind) && !n.resolvedAt)
-      .map(({ id, seq, kind, jobId, title, body, createdAt, readAt, resolvedAt }) => ({ id, seq, kind, jobId, title, body, createdAt, readAt, resolvedAt }))
+    alerts: messages.filter((n) => ALERT_KINDS.has(n.kind) && !n.resolvedAt)
   };
 };
 
@@ -58,7 +53,7 @@ export const actions: Actions = {
     if (Object.keys(errors).length) return fail(400, { values, errors });
 
     try {
-      const { job, shareUrl } = await pitboard().jobs.create(user, {
+      const { job, shareUrl } = await services().jobs.create(user, {
         bike: values.bike,
         description: values.description,
         customer: { name: values.customerName, ...(values.customerEmail ? { email: values.customerEmail } : {}) },

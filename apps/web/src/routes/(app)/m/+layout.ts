@@ -4,12 +4,13 @@
  * an `ssr = false` page holds no data) and the pages read the device's replicas.
  */
 import { error } from '@sveltejs/kit';
+import { hasRole } from '@pitboard/server/contract';
 import type { LayoutLoad } from './$types';
 
 export const ssr = false;
 
 export const load: LayoutLoad = async ({ parent }) => {
   const { user } = await parent();
-  if (user.role !== 'mechanic') error(403, 'This page is for mechanics');
+  if (!hasRole(user, 'mechanic')) error(403, 'This page is for mechanics');
   return {};
 };

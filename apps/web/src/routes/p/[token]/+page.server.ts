@@ -1,13 +1,13 @@
 import { error } from '@sveltejs/kit';
 import { isPitboardError } from '$lib/server/errors';
-import { pitboard } from '$lib/server/pitboard';
+import { services } from '$lib/server/services';
 import type { PageServerLoad } from './$types';
 
 /** Server-rendered from the public view only: nothing internal can reach this page. */
 export const load: PageServerLoad = async ({ params, setHeaders }) => {
   setHeaders({ 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
   try {
-    return { view: await pitboard().jobs.publicViewForToken(params.token), token: params.token };
+    return { view: await services().jobs.publicViewForToken(params.token), token: params.token };
   } catch (e) {
     if (isPitboardError(e) && e.status === 404) error(404, 'This link is not valid any more. Ask the shop for a new one.');
     throw e;

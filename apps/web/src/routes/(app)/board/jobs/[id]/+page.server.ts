@@ -1,20 +1,20 @@
 import { error } from '@sveltejs/kit';
 import { isPitboardError } from '$lib/server/errors';
 import { requireRole } from '$lib/server/guards';
-import { pitboard } from '$lib/server/pitboard';
+import { services } from '$lib/server/services';
 import type { PageServerLoad } from './$types';
 
 /** One job in full for the manager: the facts at first paint (the page then follows the live document). */
 export const load: PageServerLoad = async ({ locals, params }) => {
   const user = requireRole(locals.user, 'manager');
-  const core = pitboard();
+  const { jobs, staff } = services();
   try {
     const [job, mechanics, managers, links, link] = await Promise.all([
-      core.jobs.view(user, params.id),
-      core.storage.listUsers('mechanic'),
-      core.storage.listUsers('manager'),
-      core.storage.listShareLinks(params.id),
-      core.jobs.currentShareLink(user, params.id)
+      jobs.view(user, params.id),
+      staff.list(user, 'mechanic'),
+      staff.list(user, 'manager'),
+      jobs.activeShareLinks(user, params.id),
+      jobs.currentShareLink(user, params.id)
     ]);
     if (!('id' in job)) error(404, 'No such job');
     return {
@@ -25,10 +25,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
       // docs/api.md, "Share links"); other active links
       // (made through the API) are listed by date only, to be switched off.
       link: link && { id: link.id, createdAt: link.createdAt, expiresAt: link.expiresAt, url: link.url },
-      links: links
-        .filter((l) => !l.revokedAt && !(l.expiresAt && Date.parse(l.expiresAt) <= Date.now()))
-        .map((l) => ({ id: l.id, createdAt: l.createdAt, expiresAt: l.expiresAt }))
-        .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+      links: links.map((l) => ({ id: l.id, createdAt: l.createdAt, expiresAt: l.expiresAt }))
     };
   } catch (e) {
     if (isPitboardError(e) && e.status === 404) error(404, 'No such job');

@@ -2,7 +2,7 @@ import { error } from '@sveltejs/kit';
 import type { PublicJobView } from '@pitboard/job-model';
 import { isPitboardError } from '$lib/server/errors';
 import { requireRole } from '$lib/server/guards';
-import { pitboard } from '$lib/server/pitboard';
+import { services } from '$lib/server/services';
 import type { PageServerLoad } from './$types';
 
 /** A signed-in customer's repair: the public view only, like a share link. */
@@ -10,7 +10,7 @@ export const load: PageServerLoad = async ({ locals, params, depends }) => {
   depends(`customer:job:${params.id}`);
   const user = requireRole(locals.user, 'customer');
   try {
-    return { view: (await pitboard().jobs.view(user, params.id)) as PublicJobView, jobId: params.id };
+    return { view: (await services().jobs.view(user, params.id)) as PublicJobView, jobId: params.id };
   } catch (e) {
     if (isPitboardError(e) && (e.status === 404 || e.status === 403)) error(404, 'We could not find that repair.');
     throw e;
