@@ -14,7 +14,7 @@ async function createJob(board: Page, bike: string, customer: string, template: 
   const dialog = board.getByRole('dialog');
   // Validation first: an empty form is explained, field by field.
   await dialog.getByRole('button', { name: 'Create job' }).click();
-  await expect.poll(() => dialog.textContent(), poll).toContain('Enter the bike');
+  await expect.poll(() => dialog.textContent(), poll).toContain('Bike is required');
   await screenshot(board, `intake-errors-${template.replace(/\W+/g, '-').toLowerCase()}`);
   await dialog.getByLabel('Bike').fill(bike);
   await dialog.getByLabel('Customer name').fill(customer);

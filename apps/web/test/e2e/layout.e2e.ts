@@ -152,12 +152,12 @@ describe('layout on the screens', () => {
     await page.getByRole('button', { name: 'New job' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByRole('button', { name: 'Create job' }).click();
-    await dialog.getByText('Enter the bike').waitFor();
+    await dialog.getByText('Bike is required').waitFor();
     await expect.poll(() => page.evaluate(() => document.activeElement?.id), poll).toBe('bike');
     await dialog.getByRole('textbox', { name: 'Bike' }).fill('Fixed Bike');
-    await expect.poll(() => dialog.getByText('Enter the bike').count(), poll).toBe(0);
+    await expect.poll(() => dialog.getByText('Bike is required').count(), poll).toBe(0);
     // The other fields keep theirs until fixed.
-    expect(await dialog.getByText('Enter the customer’s name').count()).toBe(1);
+    expect(await dialog.getByText('Customer name is required').count()).toBe(1);
     await context.close();
   });
 });

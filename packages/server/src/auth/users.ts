@@ -1,12 +1,12 @@
 /** Creating accounts (CLI, demo data, intake) with validated input. */
 import type { Role } from '@pitboard/job-model';
+import { EMAIL } from '../contract/fields.js';
 import { BadRequestError, ConflictError } from '../errors.js';
 import type { Storage, UserRow } from '../storage/index.js';
 import { hashPassword } from './passwords.js';
 import { randomString } from './tokens.js';
 
 export const ROLES: readonly Role[] = ['manager', 'mechanic', 'customer'];
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export interface NewUser {
   role: string;

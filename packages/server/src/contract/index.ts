@@ -5,3 +5,6 @@
  * sockets.
  */
 export { hasRole, jobDocumentRefusal, jobsVisibleTo, requireJobView, requireManager, requireRole, seesEveryJob, seesStaffDetails } from '../auth/access.js';
+export { checkRequest, parseRequest, type CheckedRequest } from './parse.js';
+export { EMAIL } from './fields.js';
+export * from './requests.js';

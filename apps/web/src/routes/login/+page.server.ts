@@ -1,5 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { isPitboardError } from '$lib/server/errors';
+import { checkRequest, LoginRequest } from '@pitboard/server/contract';
+import { isPitboardError, sentence } from '$lib/server/errors';
 import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE_SECONDS, SESSION_COOKIE } from '$lib/server/session';
 import { homeFor } from '$lib/server/homes';
 import { services } from '$lib/server/services';
@@ -13,8 +14,10 @@ export const actions: Actions = {
   default: async ({ request, cookies, getClientAddress, url }) => {
     const form = await request.formData();
     const email = String(form.get('email') ?? '').trim();
-    const password = String(form.get('password') ?? '');
-    if (!email || !password) return fail(400, { email, error: 'Enter your email and password.' });
+    // The API's sign-in request (its schema and words).
+    const checked = checkRequest(LoginRequest, { email, password: String(form.get('password') ?? '') });
+    if (!checked.ok) return fail(400, { email, error: sentence(Object.values(checked.problems)[0] ?? 'email and password are required') });
+    const { password } = checked.value;
     try {
       const { auth } = services();
       // The peer is the socket's address (adapter-node without ADDRESS_HEADER); X-Forwarded-For

@@ -6,15 +6,14 @@ import { BadRequestError } from '../../errors.js';
 import { ROLES } from '../../auth/users.js';
 import type { Role } from '@pitboard/job-model';
 import { json, type Router } from '../router.js';
-import { requiredString } from '../validate.js';
+import { parseRequest } from '../../contract/parse.js';
+import { LoginRequest } from '../../contract/requests.js';
 
 export function authRoutes(router: Router, deps: { auth: AuthService; staff: StaffDirectory; secureCookies: boolean }) {
   const { auth, staff } = deps;
 
   router.on('POST', '/api/auth/login', async (ctx) => {
-    const body = await ctx.body();
-    const email = requiredString(body, 'email', 254);
-    const password = requiredString(body, 'password', 200);
+    const { email, password } = parseRequest(LoginRequest, await ctx.body());
     const device = cookieValue(ctx.request.headers.get('cookie'), DEVICE_COOKIE);
     const { token, user, device: next } = await auth.login(email, password, ctx.clientAddress, device);
     const response = json({ token, user }, 200, { 'set-cookie': sessionCookie(token, deps.secureCookies, auth.sessionMaxAgeSeconds) });

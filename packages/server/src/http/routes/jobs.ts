@@ -11,24 +11,27 @@ import {
   type JobStatus
 } from '@pitboard/job-model';
 import { BadRequestError, ConflictError } from '../../errors.js';
-import type { JobService, NewJob } from '../../jobs/job-service.js';
+import { parseRequest } from '../../contract/parse.js';
+import {
+  AssignRequest,
+  ItemDoneRequest,
+  NewJobRequest,
+  NoteRequest,
+  NoteVisibilityRequest,
+  QcRequest,
+  ResolveStuckRequest,
+  ShareLinkRequest,
+  StuckRequest
+} from '../../contract/requests.js';
+import type { JobService } from '../../jobs/job-service.js';
 import { requireManager, requireRole } from '../../auth/access.js';
 import { json, type Router } from '../router.js';
-import { optionalObject, optionalString, requiredBoolean, requiredString, stringArray } from '../validate.js';
 
 export function jobRoutes(router: Router, jobs: JobService) {
   router.on('POST', '/api/jobs', async (ctx) => {
     const actor = await ctx.actor();
     requireManager(actor);
-    const body = await ctx.body();
-    const input: NewJob = {
-      bike: requiredString(body, 'bike', 200),
-      description: optionalString(body, 'description', 2000) ?? '',
-      items: stringArray(body, 'items', { min: 1, max: 100 }),
-      customer: parseCustomer(body)
-    };
-    const mechanicId = optionalString(body, 'mechanicId', 64);
-    if (mechanicId) input.mechanicId = mechanicId;
+    const input = parseRequest(NewJobRequest, await ctx.body());
     const { job, shareUrl, shareLinkId } = await jobs.create(actor, input);
     return json({ id: job.id, number: job.number, shareUrl, shareLinkId }, 201);
   });
@@ -48,8 +51,7 @@ export function jobRoutes(router: Router, jobs: JobService) {
   router.on('POST', '/api/jobs/:id/assign', async (ctx) => {
     const actor = await ctx.actor();
     requireManager(actor);
-    const body = await ctx.body();
-    const mechanicId = body.mechanicId === null ? null : requiredString(body, 'mechanicId', 64);
+    const { mechanicId } = parseRequest(AssignRequest, await ctx.body());
     if (mechanicId) await jobs.requireMechanic(mechanicId);
     const at = new Date().toISOString();
     const facts = await jobs.change(ctx.params.id!, actor, (doc) => assignMechanic(doc, mechanicId, at));
@@ -59,10 +61,7 @@ export function jobRoutes(router: Router, jobs: JobService) {
   router.on('POST', '/api/jobs/:id/qc', async (ctx) => {
     const actor = await ctx.actor();
     requireManager(actor);
-    const body = await ctx.body();
-    const pass = requiredBoolean(body, 'pass');
-    const note = optionalString(body, 'note', 2000);
-    const redoItemIds = stringArray(body, 'redoItemIds', { max: 100, maxLength: 64 });
+    const { pass, note, redoItemIds } = parseRequest(QcRequest, await ctx.body());
     const at = new Date().toISOString();
     const facts = await jobs.change(ctx.params.id!, actor, (doc) =>
       recordQc(doc, { pass, by: actor.id, at, ...(note ? { note } : {}), ...(redoItemIds.length ? { redoItemIds } : {}) })
@@ -83,7 +82,7 @@ export function jobRoutes(router: Router, jobs: JobService) {
   // Additive: the same item and note changes a client makes over /collab, for scripts.
   router.on('POST', '/api/jobs/:id/items/:itemId', async (ctx) => {
     const actor = await ctx.actor();
-    const done = requiredBoolean(await ctx.body(), 'done');
+    const { done } = parseRequest(ItemDoneRequest, await ctx.body());
     const at = new Date().toISOString();
     const facts = await jobs.change(ctx.params.id!, actor, (doc) => setItemDone(doc, ctx.params.itemId!, done, actor.id, at));
     return json({ id: facts.id, item: facts.items.find((i) => i.id === ctx.params.itemId) });
@@ -91,10 +90,7 @@ export function jobRoutes(router: Router, jobs: JobService) {
 
   router.on('POST', '/api/jobs/:id/notes', async (ctx) => {
     const actor = await ctx.actor();
-    const body = await ctx.body();
-    const text = requiredString(body, 'text', 5000);
-    const visibility = optionalString(body, 'visibility', 20) ?? 'internal';
-    if (visibility !== 'internal' && visibility !== 'customer') throw new BadRequestError('visibility must be internal or customer');
+    const { text, visibility } = parseRequest(NoteRequest, await ctx.body());
     let noteId = '';
     await jobs.change(ctx.params.id!, actor, (doc) => {
       noteId = addNote(doc, { text, authorId: actor.id, at: new Date().toISOString(), visibility });
@@ -106,18 +102,15 @@ export function jobRoutes(router: Router, jobs: JobService) {
   router.on('POST', '/api/jobs/:id/notes/:noteId/visibility', async (ctx) => {
     const actor = await ctx.actor();
     requireManager(actor);
-    const visibility = requiredString(await ctx.body(), 'visibility', 20);
-    if (visibility !== 'internal' && visibility !== 'customer') throw new BadRequestError('visibility must be internal or customer');
+    const { visibility } = parseRequest(NoteVisibilityRequest, await ctx.body());
     const facts = await jobs.change(ctx.params.id!, actor, (doc) => setNoteVisibility(doc, ctx.params.noteId!, visibility));
     return json({ id: ctx.params.noteId, visibility: facts.notes.find((n) => n.id === ctx.params.noteId)?.visibility });
   });
 
   router.on('POST', '/api/jobs/:id/share-links', async (ctx) => {
     const actor = await ctx.actor();
-    const body = await ctx.body();
-    const expiresAt = optionalString(body, 'expiresAt', 40);
-    if (expiresAt !== undefined && Number.isNaN(Date.parse(expiresAt))) throw new BadRequestError('expiresAt must be an ISO date');
-    const link = await jobs.createShareLink(actor, ctx.params.id!, expiresAt ? new Date(expiresAt).toISOString() : null);
+    const { expiresAt } = parseRequest(ShareLinkRequest, await ctx.body());
+    const link = await jobs.createShareLink(actor, ctx.params.id!, expiresAt ?? null);
     return json(link, 201);
   });
 
@@ -128,7 +121,7 @@ export function jobRoutes(router: Router, jobs: JobService) {
   router.on('POST', '/api/mechanic/repair/:id/stuck', async (ctx) => {
     const actor = await ctx.actor();
     requireRole(actor, 'mechanic', 'the assigned mechanic reports stuck');
-    const reason = requiredString(await ctx.body(), 'reason', 1000);
+    const { reason } = parseRequest(StuckRequest, await ctx.body());
     const at = new Date().toISOString();
     const facts = await jobs.change(ctx.params.id!, actor, (doc) => reportStuck(doc, { reason, by: actor.id, at }));
     return json({ id: facts.id, stuck: facts.stuck });
@@ -137,7 +130,7 @@ export function jobRoutes(router: Router, jobs: JobService) {
   router.on('POST', '/api/manager/resolve-stuck/:id', async (ctx) => {
     const actor = await ctx.actor();
     requireManager(actor);
-    const note = optionalString(await ctx.body(), 'note', 1000);
+    const { note } = parseRequest(ResolveStuckRequest, await ctx.body());
     const current = await jobs.facts((await jobs.requireJob(ctx.params.id!)).id);
     if (!current.stuck?.open) throw new ConflictError('this job is not stuck');
     const at = new Date().toISOString();
@@ -146,15 +139,4 @@ export function jobRoutes(router: Router, jobs: JobService) {
     );
     return json({ id: facts.id, stuck: facts.stuck });
   });
-}
-
-function parseCustomer(body: Record<string, unknown>): NewJob['customer'] {
-  const customerId = optionalString(body, 'customerId', 64);
-  if (customerId) return { id: customerId };
-  const customer = optionalObject(body, 'customer');
-  if (!customer) throw new BadRequestError('customer or customerId is required');
-  const name = requiredString(customer, 'name', 100);
-  const email = optionalString(customer, 'email', 254);
-  if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new BadRequestError('customer.email is not a valid address');
-  return email ? { name, email } : { name };
 }

@@ -1,5 +1,7 @@
 import { requireRole } from '../../auth/access.js';
 import { BadRequestError } from '../../errors.js';
+import { parseRequest } from '../../contract/parse.js';
+import { MarkReadRequest } from '../../contract/requests.js';
 import type { NotificationService } from '../../notifications/notification-service.js';
 import { json, type RequestContext, type Router } from '../router.js';
 
@@ -30,13 +32,7 @@ export function notificationRoutes(router: Router, notifications: NotificationSe
 
   const markRead = async (ctx: RequestContext, customerOnly: boolean) => {
     const actor = await caller(ctx, customerOnly);
-    const body = await ctx.body();
-    let which: string[] | 'all';
-    if (body.all === true) which = 'all';
-    else if (Array.isArray(body.ids) && body.ids.length <= 1000 && body.ids.every((id) => typeof id === 'string')) which = body.ids as string[];
-    else if (typeof body.id === 'string') which = [body.id]; // the seed marked one at a time
-    else throw new BadRequestError('send {"ids":[…]} or {"all":true}');
-    return json(await notifications.markRead(actor, which));
+    return json(await notifications.markRead(actor, parseRequest(MarkReadRequest, await ctx.body())));
   };
 
   router.on('GET', '/api/notifications', (ctx) => list(ctx, false));

@@ -1,7 +1,8 @@
 import { fail } from '@sveltejs/kit';
-import { isPitboardError } from '$lib/server/errors';
+import { isPitboardError, sentence } from '$lib/server/errors';
 import { requireRole } from '$lib/server/guards';
 import { services } from '$lib/server/services';
+import { checkRequest, NewJobRequest } from '@pitboard/server/contract';
 import { parseItems } from '$lib/item-templates';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -24,51 +25,49 @@ export const load: PageServerLoad = async ({ locals }) => {
 };
 
 const ALERT_KINDS = new Set(['ready_for_qc', 'stuck']);
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** The form's inputs by the request's field paths (the API's names), for placing each problem. */
+const INPUT_OF: Record<string, string> = { 'customer.name': 'customerName', 'customer.email': 'customerEmail', customerEmail: 'customerEmail' };
+const INPUTS = new Set(['bike', 'description', 'items', 'mechanicId']);
+function inputFor(field: string | undefined): string {
+  if (!field) return 'form';
+  return INPUT_OF[field] ?? (INPUTS.has(field) ? field : 'form');
+}
 
 export const actions: Actions = {
-  /** Intake: a new job from the counter form. */
+  /** Intake: a new job from the counter form, checked by the API's own request schema. */
   create: async ({ request, locals }) => {
     const user = requireRole(locals.user, 'manager');
     const form = await request.formData();
     const values = {
-      bike: String(form.get('bike') ?? '').trim(),
-      description: String(form.get('description') ?? '').trim(),
-      customerName: String(form.get('customerName') ?? '').trim(),
+      bike: String(form.get('bike') ?? ''),
+      description: String(form.get('description') ?? ''),
+      customerName: String(form.get('customerName') ?? ''),
       customerEmail: String(form.get('customerEmail') ?? '').trim(),
       items: String(form.get('items') ?? ''),
       mechanicId: String(form.get('mechanicId') ?? '')
     };
-    const errors: Record<string, string> = {};
-    const items = parseItems(values.items);
-    if (!values.bike) errors.bike = 'Enter the bike, e.g. "Trek Domane, blue".';
-    else if (values.bike.length > 200) errors.bike = 'Keep the bike under 200 characters.';
-    if (values.description.length > 2000) errors.description = 'Keep the description under 2,000 characters.';
-    if (!values.customerName) errors.customerName = 'Enter the customer’s name.';
-    else if (values.customerName.length > 200) errors.customerName = 'Keep the name under 200 characters.';
-    if (values.customerEmail && !EMAIL.test(values.customerEmail)) errors.customerEmail = 'That email address does not look right.';
-    if (items.length === 0) errors.items = 'Add at least one repair item (one per line), or pick a template.';
-    else if (items.length > 100) errors.items = 'At most 100 items per job.';
-    else if (items.some((i) => i.length > 200)) errors.items = 'Keep each item under 200 characters.';
-    if (Object.keys(errors).length) return fail(400, { values, errors });
-
+    const checked = checkRequest(NewJobRequest, {
+      bike: values.bike,
+      description: values.description,
+      customer: { name: values.customerName, ...(values.customerEmail ? { email: values.customerEmail } : {}) },
+      items: parseItems(values.items),
+      ...(values.mechanicId ? { mechanicId: values.mechanicId } : {})
+    });
+    if (!checked.ok) {
+      const errors: Record<string, string> = {};
+      for (const [field, reason] of Object.entries(checked.problems)) errors[inputFor(field)] ??= sentence(reason);
+      return fail(400, { values, errors });
+    }
     try {
-      const { job, shareUrl } = await services().jobs.create(user, {
-        bike: values.bike,
-        description: values.description,
-        customer: { name: values.customerName, ...(values.customerEmail ? { email: values.customerEmail } : {}) },
-        items,
-        ...(values.mechanicId ? { mechanicId: values.mechanicId } : {})
-      });
+      const { job, shareUrl } = await services().jobs.create(user, checked.value);
       return { created: { id: job.id, number: job.number, bike: job.bike, shareUrl } };
     } catch (e) {
       if (isPitboardError(e) && e.status < 500) {
         // The input the error names (PitboardError.field), never a guess from its words.
-        const field = e.field === 'customerEmail' || e.field === 'mechanicId' ? e.field : 'form';
-        return fail(e.status, { values, errors: { [field]: e.reason.charAt(0).toUpperCase() + e.reason.slice(1) + '.' } });
+        return fail(e.status, { values, errors: { [inputFor(e.field)]: sentence(e.reason) } });
       }
       throw e;
     }
   }
 };
-
