@@ -17,13 +17,14 @@
  * - `/api`, `/collab` are never cached here: the replicas in IndexedDB are the offline data.
  */
 import { build, files, prerendered, version } from '$service-worker';
+import { dataKind, dataPathOf, isDataRequest } from '$lib/sw/sveltekit-data';
 
 const sw = self as unknown as ServiceWorkerGlobalScope;
 const CACHE = `pitboard-${version}`;
 const ASSETS = new Set([...build, ...files, ...prerendered]);
 const SHELL_LIST = '/m';
 const SHELL_JOB = '/m/jobs/_shell';
-const DATA_KEY = '/m/__data.json';
+const DATA_KEY = dataPathOf(SHELL_LIST);
 const NETWORK_TIMEOUT_MS = 3500;
 
 function isMechanicPage(pathname: string): boolean {
@@ -47,10 +48,9 @@ async function fetchWithTimeout(request: Request | string, ms = NETWORK_TIMEOUT_
 /** Stores the user's layout data only when it is data (not a redirect to the login page). */
 async function keepData(cache: Cache, response: Response): Promise<void> {
   const text = await response.clone().text();
-  if (!/"type":"data"/.test(text) || /"type":"redirect"/.test(text)) {
-    if (/"type":"redirect"/.test(text)) await cache.delete(DATA_KEY);
-    return;
-  }
+  const kind = dataKind(text);
+  if (kind === 'redirect') await cache.delete(DATA_KEY);
+  if (kind !== 'data') return;
   await cache.put(DATA_KEY, new Response(text, { headers: { 'content-type': 'application/json' } }));
 }
 
@@ -116,7 +116,7 @@ async function respond(request: Request, url: URL): Promise<Response> {
     if (hit) return hit;
   }
 
-  if (isMechanicPage(url.pathname) && url.pathname.endsWith('/__data.json')) {
+  if (isMechanicPage(url.pathname) && isDataRequest(url.pathname)) {
     try {
       const res = await fetchWithTimeout(request);
       if (res.ok) await keepData(cache, res);

@@ -10,6 +10,7 @@
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import type * as Y from 'yjs';
 import { closeKind, parseFrame, type Link, type LinkHooks } from './link';
+import { skipCloseOnDetach } from './provider-internals';
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline';
 
@@ -146,18 +147,9 @@ function reopenAfterPassingClose(provider: HocuspocusProvider): void {
  * replay it into the new authentication, closing the document at once (docs/sync.md).
  */
 function reopen(provider: HocuspocusProvider): void {
-  withoutClose(provider);
+  skipCloseOnDetach(provider);
   provider.detach();
   provider.attach();
-}
-
-/**
- * Makes the provider's next detach send no Close. Hocuspocus 4 sends one only for a provider
- * on the socket's map; where the server holds no connection for the document it would queue
- * that Close and replay it into the document's next authentication on the socket.
- */
-function withoutClose(provider: HocuspocusProvider): void {
-  provider.configuration.websocketProvider.configuration.providerMap.delete(provider.effectiveName);
 }
 
 /**
@@ -224,7 +216,7 @@ export function hocuspocusLink(name: string, document: Y.Doc, hooks: LinkHooks):
       // Hocuspocus 4 queues that Close for the document and replays it as soon as the next
       // provider of the same name authenticates, closing it at once: a job re-opened after a
       // discard (assigned back to this user) would never sync. So no Close then.
-      if (refusedByServer || collabSocket().status !== 'connected') withoutClose(provider);
+      if (refusedByServer || collabSocket().status !== 'connected') skipCloseOnDetach(provider);
       provider.destroy();
       // Frames this document sent that the server did not take (it had refused or closed the
       // document) wait on the server's side of the socket for the document's next
