@@ -1,5 +1,4 @@
 import { error } from '@sveltejs/kit';
-import type { PublicJobView } from '@pitboard/job-model';
 import { isPitboardError } from '$lib/server/errors';
 import { requireRole } from '$lib/server/guards';
 import { services } from '$lib/server/services';
@@ -10,7 +9,10 @@ export const load: PageServerLoad = async ({ locals, params, depends }) => {
   depends(`customer:job:${params.id}`);
   const user = requireRole(locals.user, 'customer');
   try {
-    return { view: (await services().jobs.view(user, params.id)) as PublicJobView, jobId: params.id };
+    const view = await services().jobs.view(user, params.id);
+    // A customer gets the public view (no internal id or facts): anything else is not theirs to see.
+    if ('id' in view) error(404, 'We could not find that repair.');
+    return { view, jobId: params.id };
   } catch (e) {
     if (isPitboardError(e) && (e.status === 404 || e.status === 403)) error(404, 'We could not find that repair.');
     throw e;
