@@ -6,14 +6,17 @@ import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import type { Inbox } from '../notifications/inbox.js';
 import type { ShareFeed } from '../jobs/share-feed.js';
+import type { PushService } from '../push/push-service.js';
 import type { Storage } from '../storage/index.js';
 import { healthResponse, type HealthCheck } from '../health/checks.js';
 import { storageCheck } from '../health/storage-check.js';
 import { requireMetricsToken } from './metrics-auth.js';
 import { Router } from './router.js';
 import { authRoutes } from './routes/auth.js';
+import { jobExportRoute } from './routes/job-export.js';
 import { jobRoutes } from './routes/jobs.js';
 import { notificationRoutes } from './routes/notifications.js';
+import { pushRoutes } from './routes/push.js';
 import { shareEventsRoute } from './routes/share-events.js';
 import { statsRoutes } from './routes/stats.js';
 
@@ -24,6 +27,7 @@ export interface ApiDeps {
   jobs: JobService;
   inbox: Inbox;
   shareFeed: ShareFeed;
+  push: PushService;
   metrics: Metrics;
   log: Logger;
   liveConnections(): number;
@@ -51,6 +55,8 @@ export function createApi(deps: ApiDeps): Router {
     sessionMaxAgeSeconds: Math.floor(config.session.absoluteMs / 1000)
   });
   jobRoutes(router, deps.jobs);
+  jobExportRoute(router, deps.storage);
+  pushRoutes(router, { push: deps.push, jobs: deps.jobs });
   shareEventsRoute(router, deps.jobs, deps.shareFeed);
   statsRoutes(router, { storage: deps.storage, liveConnections: deps.liveConnections });
   notificationRoutes(router, { storage: deps.storage, inbox: deps.inbox });
