@@ -133,7 +133,7 @@ export class PushService {
     const response = await fetch(device.endpoint, {
       method: details.method,
       headers,
-      body: details.body as Uint8Array | null,
+      body: details.body ? new Uint8Array(details.body) : null,
       redirect: 'manual',
       signal: AbortSignal.timeout(SEND_TIMEOUT_MS)
     });
