@@ -53,8 +53,11 @@ describe('one mechanic, two devices', () => {
     await tabletDevice.page.getByRole('checkbox', { name: 'Chain' }).check();
     await tabletDevice.page.getByRole('textbox', { name: 'Note' }).fill('Chain stretched 0.75 (tablet)');
     await tabletDevice.page.getByRole('button', { name: 'Add note' }).click();
-    for (const { page } of devices) await until(() => pendingCount(page), (n) => n === 2, 5000, 'two pending');
+    // Each device holds its edits (a tick and a note at least) and has not seen the other's.
+    for (const { page } of devices) await until(() => pendingCount(page), (n) => n >= 2, 5000, 'edits pending');
     expect(await tabletDevice.page.getByRole('checkbox', { name: 'Cassette' }).isChecked()).toBe(false);
+    expect(await phoneDevice.page.getByRole('checkbox', { name: 'Chain' }).isChecked()).toBe(false);
+    expect((await manager.get<JobView>(`/api/jobs/${id}`)).notes).toHaveLength(1);
 
     for (const { context } of devices) await setOffline(context, false);
     const facts = await until(() => manager.get<JobView>(`/api/jobs/${id}`), (j) => j.notes.length === 3 && j.items.filter((i) => i.done).length === 3, 15_000, 'both offline edits on the server');
