@@ -67,7 +67,8 @@ export class PushStorage {
    */
   async save(row: PushSubscriptionRow): Promise<void> {
     const values = toTable(row);
-    const { id: _id, endpoint: _endpoint, ...changes } = values;
+    // The row keeps its id and endpoint; everything else is the new owner's.
+    const changes = { p256dh: values.p256dh, auth: values.auth, user_id: values.user_id, session_id: values.session_id, share_link_id: values.share_link_id, job_id: values.job_id, created_at: values.created_at };
     await this.db
       .insertInto('push_subscriptions')
       .values(values)
