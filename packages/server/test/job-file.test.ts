@@ -9,7 +9,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, createUser, openTestStorage, startTestServer, testDatabase, type TestDatabase, type TestServer, type TestUser } from './helpers/server.js';
+import { importJob } from '../src/jobs/job-import.js';
+import { openStorageWithDatabase } from '../src/storage/index.js';
+import { JobImportStorage } from '../src/storage/job-import-storage.js';
+import { api, createUser, startTestServer, testDatabase, type TestDatabase, type TestServer, type TestUser } from './helpers/server.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const cli = (db: TestDatabase, ...args: string[]) =>
@@ -64,6 +67,7 @@ describe('a job as a file', () => {
     fs.writeFileSync(file, JSON.stringify(r.body));
   });
 
+  // CLI processes start through tsx (seconds each on a busy machine): these get more time.
   it('cli job import on another server: same facts, same status, accounts created, no notification replayed', async () => {
     const target = await testDatabase();
     const imported = cli(target, 'job', 'import', file);
@@ -99,33 +103,39 @@ describe('a job as a file', () => {
     const again = cli(target, 'job', 'import', file);
     expect(again.status).toBe(1);
     expect(again.stderr).toMatch(/job #1001 \(id .+\) is already on this server/);
-  });
+  }, 90_000);
 
   it('a garbled, foreign or hand-edited file is refused with a clear error and changes nothing', async () => {
     const target = await testDatabase();
     const exported = JSON.parse(fs.readFileSync(file, 'utf8'));
-    const bad = (name: string, content: string) => {
-      const p = path.join(source.dataDir, name);
-      fs.writeFileSync(p, content);
-      return cli(target, 'job', 'import', p);
-    };
-    const cases: [ReturnType<typeof bad>, RegExp][] = [
-      [bad('a.json', 'this is not json'), /not a Pitboard job file: it is not JSON/],
-      [bad('b.json', JSON.stringify({ hello: 1 })), /"format" must be "pitboard-job"/],
-      [bad('c.json', JSON.stringify({ ...exported, version: 9 })), /version 9/],
-      [bad('d.json', JSON.stringify({ ...exported, job: { ...exported.job, bike: 'Edited' } })), /damaged: its Yjs state does not give the facts/],
-      [bad('e.json', JSON.stringify({ ...exported, yjs: Buffer.from('garbage bytes here').toString('base64') })), /damaged/],
-      [cli(target, 'job', 'import', path.join(source.dataDir, 'missing.json')), /no file at/]
+    const cases: [string, RegExp][] = [
+      ['this is not json', /not a Pitboard job file: it is not JSON/],
+      [JSON.stringify({ hello: 1 }), /"format" must be "pitboard-job"/],
+      [JSON.stringify({ ...exported, version: 9 }), /version 9/],
+      [JSON.stringify({ ...exported, people: undefined }), /incomplete/],
+      [JSON.stringify({ ...exported, job: { ...exported.job, bike: 'Edited' } }), /damaged: its Yjs state does not give the facts/],
+      [JSON.stringify({ ...exported, yjs: Buffer.from('garbage bytes here').toString('base64') }), /damaged/]
     ];
-    for (const [r, error] of cases) {
+    // The import itself, in this process (each CLI start costs seconds on a busy machine)…
+    const { storage, database } = await openStorageWithDatabase({ databaseUrl: target.databaseUrl, dataDir: target.dataDir });
+    try {
+      for (const [text, error] of cases) await expect(importJob(storage, new JobImportStorage(database), text)).rejects.toThrow(error);
+      expect(await storage.listJobs()).toEqual([]);
+      expect(await storage.listUsers()).toEqual([]);
+    } finally {
+      await storage.close();
+    }
+    // …and the CLI's words and exit code for one of them, and for a missing file.
+    const edited = path.join(source.dataDir, 'edited.json');
+    fs.writeFileSync(edited, cases[4]![0]);
+    for (const [r, error] of [
+      [cli(target, 'job', 'import', edited), /error: the job file is damaged/],
+      [cli(target, 'job', 'import', path.join(source.dataDir, 'missing.json')), /no file at/]
+    ] as const) {
       expect(r.status).toBe(1);
       expect(r.stderr).toMatch(error);
     }
-    const storage = await openTestStorage(target);
-    expect(await storage.listJobs()).toEqual([]);
-    expect(await storage.listUsers()).toEqual([]);
-    await storage.close();
-  });
+  }, 90_000);
 
   it('cli export DIR writes every job as its own file', () => {
     const dir = path.join(source.dataDir, 'export');
@@ -136,7 +146,7 @@ describe('a job as a file', () => {
     expect(files).toEqual(['pitboard-job-1001.json', 'pitboard-job-1002.json']);
     const second = JSON.parse(fs.readFileSync(path.join(dir, files[1]!), 'utf8'));
     expect(second).toMatchObject({ format: 'pitboard-job', job: { bike: 'Second bike', number: 1002 }, status: 'intake' });
-  });
+  }, 60_000);
 
   // PostgreSQL deployments use pg_dump / pg_restore (docs/deploy.md); this is the SQLite pair.
   it.skipIf(!!process.env.TEST_DATABASE_URL)('backup, wipe, restore: every job and user back', async () => {
@@ -172,7 +182,7 @@ describe('a job as a file', () => {
     const refused = cli(db, 'restore', junk);
     expect(refused.status).toBe(1);
     expect(refused.stderr).toMatch(/is not a Pitboard backup: it is not a SQLite database/);
-  });
+  }, 90_000);
 });
 
 /** A staff view of `GET /api/jobs/:id` without what the server adds to the facts. */
