@@ -10,6 +10,12 @@ import { startPushEndpoint, testSubscription, type PushEndpoint } from '../../..
 import { DEMO, phone, signIn, type App, useApp } from './harness.js';
 import { apiAs, setOffline, shot, until, waitForServiceWorker, type Api } from './offline-helpers.js';
 
+/** What the tests read of the service worker's global scope (the page's types lack worker ones). */
+interface WorkerScope {
+  registration: ServiceWorkerRegistration;
+  clients: { matchAll(options: { type: 'window'; includeUncontrolled: boolean }): Promise<unknown[]> };
+}
+
 describe('installable app, push to closed tabs', () => {
   let app: App;
   let browser: Browser;
@@ -105,14 +111,14 @@ describe('installable app, push to closed tabs', () => {
 
       await cdp.send('ServiceWorker.deliverPushMessage', { origin: app.url, registrationId: registration!.registrationId, data: JSON.stringify(payload) });
       const shown = await until(
-        () => worker.evaluate(async () => (await (self as unknown as ServiceWorkerGlobalScope).registration.getNotifications()).map((n) => ({ title: n.title, body: n.body, tag: n.tag, data: n.data as unknown }))),
+        () => worker.evaluate(async () => (await (self as unknown as WorkerScope).registration.getNotifications()).map((n: Notification) => ({ title: n.title, body: n.body, tag: n.tag, data: n.data as unknown }))),
         (list) => list.length === 1,
         10_000,
         'the system notification'
       );
       expect(shown[0]).toEqual({ title: payload.title, body: expect.any(String), tag: `assigned:${id}`, data: { url: `/m/jobs/${id}` } });
       // The worker had no window of the app: the tab was closed.
-      expect(await worker.evaluate(async () => (await (self as unknown as ServiceWorkerGlobalScope).clients.matchAll({ type: 'window', includeUncontrolled: true })).length)).toBe(0);
+      expect(await worker.evaluate(async () => (await (self as unknown as WorkerScope).clients.matchAll({ type: 'window', includeUncontrolled: true })).length)).toBe(0);
       expect(context.pages().map((p) => p.url())).toEqual(['about:blank']);
       await context.close();
     } finally {

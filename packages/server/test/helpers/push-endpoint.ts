@@ -1,3 +1,4 @@
+/// <reference path="./http-ece.d.ts" />
 /**
  * A push service of our own for tests: an HTTP server on 127.0.0.1 that accepts what Pitboard
  * sends to a subscription's endpoint (outside our system, so a stand-in), and subscriptions whose
