@@ -15,9 +15,13 @@
  *   first, the last good answer when offline, so a signed-in mechanic keeps working offline.
  *   Forgotten on sign-out.
  * - `/api`, `/collab` are never cached here: the replicas in IndexedDB are the offline data.
+ * - `/` (the installed app's start URL) sends each role to its home (server side); offline, a
+ *   device with a signed-in mechanic's data goes to `/m`, which opens from the cache.
+ * - Web Push (push-handlers.ts): alerts shown as system notifications with the tab closed.
  */
 import { build, files, prerendered, version } from '$service-worker';
 import { dataKind, dataPathOf, isDataRequest } from '$lib/sw/sveltekit-data';
+import { handlePush, handleNotificationClick } from './service-worker/push-handlers';
 
 const sw = self as unknown as ServiceWorkerGlobalScope;
 const CACHE = `pitboard-${version}`;
@@ -98,7 +102,13 @@ sw.addEventListener('fetch', (event) => {
   if (request.method !== 'GET') {
     // Signing out: forget the cached user, so an offline start does not show them.
     if (url.pathname.startsWith('/logout') || url.pathname === '/api/auth/logout') {
-      event.waitUntil(caches.open(CACHE).then((c) => c.delete(DATA_KEY)));
+      // The server deletes this device's push subscriptions with the session; the browser's goes too.
+      event.waitUntil(
+        Promise.all([
+          caches.open(CACHE).then((c) => c.delete(DATA_KEY)),
+          sw.registration.pushManager.getSubscription().then((s) => s?.unsubscribe())
+        ])
+      );
     }
     return;
   }
@@ -128,6 +138,16 @@ async function respond(request: Request, url: URL): Promise<Response> {
     }
   }
 
+  if (request.mode === 'navigate' && url.pathname === '/') {
+    try {
+      return await fetchWithTimeout(request);
+    } catch {
+      // Offline start of the installed app: a signed-in mechanic's screens work from the cache.
+      if (await cache.match(DATA_KEY)) return Response.redirect('/m', 302);
+      return offlinePage();
+    }
+  }
+
   if (request.mode === 'navigate' && isMechanicPage(url.pathname)) {
     const key = shellKey(url.pathname);
     try {
@@ -151,6 +171,9 @@ async function respond(request: Request, url: URL): Promise<Response> {
     throw error;
   }
 }
+
+sw.addEventListener('push', (event) => event.waitUntil(handlePush(sw, event)));
+sw.addEventListener('notificationclick', (event) => event.waitUntil(handleNotificationClick(sw, event)));
 
 function offlinePage(): Response {
   const html = `<!doctype html><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

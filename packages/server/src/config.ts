@@ -48,6 +48,8 @@ export interface Config {
   logLevel: string;
   /** When set, `/metrics` needs `Authorization: Bearer <it>`. */
   metricsToken: string | null;
+  /** Web Push: the VAPID contact, and whether `http:` push endpoints are accepted (tests only). */
+  push: { contact: string; allowHttpEndpoints: boolean };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -100,7 +102,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     },
     notificationRetentionDays: intSetting(env.NOTIFICATION_RETENTION_DAYS, 30, 'NOTIFICATION_RETENTION_DAYS'),
     logLevel: env.LOG_LEVEL || 'info',
-    metricsToken: env.METRICS_TOKEN || null
+    metricsToken: env.METRICS_TOKEN || null,
+    push: {
+      contact: pushContactSetting(env.PUSH_CONTACT, env.PUBLIC_URL || `http://localhost:${port}`),
+      allowHttpEndpoints: env.PUSH_ALLOW_HTTP === '1'
+    }
   };
   return { ...config, ...overrides };
 }
@@ -126,4 +132,13 @@ function secretSetting(value: string | undefined, name: string): string | null {
   if (value === undefined || value === '') return null;
   if (value.length < 32) throw new Error(`${name} must be at least 32 characters (try: openssl rand -hex 32), got ${value.length}`);
   return value;
+}
+
+/** VAPID subject (RFC 8292): a `mailto:` or `https:` contact; by default the site when it is https. */
+function pushContactSetting(value: string | undefined, publicUrl: string): string {
+  if (value) {
+    if (!/^(mailto:\S+@\S+|https:\/\/\S+)$/.test(value)) throw new Error(`PUSH_CONTACT must be a mailto: address or an https: URL, got "${value}"`);
+    return value;
+  }
+  return publicUrl.startsWith('https://') ? publicUrl.replace(/\/+$/, '') : 'mailto:pitboard@localhost.invalid';
 }

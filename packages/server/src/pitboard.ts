@@ -23,7 +23,9 @@ import { ShareFeed } from './jobs/share-feed.js';
 import { ShareTokens, loadShareLinkSecret } from './jobs/share-tokens.js';
 import { NotificationService } from './notifications/notification-service.js';
 import { Notifier } from './notifications/notifier.js';
-import { openStorage, type Storage } from './storage/index.js';
+import { PushService } from './push/push-service.js';
+import { openStorageWithDatabase, type Storage } from './storage/index.js';
+import { PushStorage } from './storage/push-storage.js';
 import { Admission } from './sync/admission.js';
 import { Authentication } from './sync/extension-authentication.js';
 import { Gatekeeper } from './sync/extension-gatekeeper.js';
@@ -45,6 +47,8 @@ export interface Pitboard {
   jobs: JobService;
   inbox: Inbox;
   notifier: Notifier;
+  /** Web Push to closed tabs: subscriptions, VAPID key, delivery. */
+  push: PushService;
   metrics: Metrics;
   /** What `/collab` sockets may cost before signing in; awareness frames dropped. */
   sockets: SocketGuard;
@@ -60,7 +64,7 @@ export interface Pitboard {
 export async function createPitboard(config: Config, log: Logger = createLogger(config.logLevel)): Promise<Pitboard> {
   // The share-link secret first: a bad key file stops the start before anything is opened.
   const shareSecret = loadShareLinkSecret(config.shareLinkSecret, config.dataDir);
-  const storage = await openStorage({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const { storage, database } = await openStorageWithDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const metrics = new Metrics();
   const bus = await openBus(config, log);
   // Every session that ends is announced to every instance, which closes its connections.
@@ -97,8 +101,11 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
       inbox
     ]
   });
-  const jobs = new JobService(storage, hocuspocus, admission, projector, config, new ShareTokens(shareSecret.secret));
+  const shareTokens = new ShareTokens(shareSecret.secret);
+  const jobs = new JobService(storage, hocuspocus, admission, projector, config, shareTokens);
   const services: Services = { auth, jobs, staff: new StaffDirectory(storage), notifications: new NotificationService(storage, inbox) };
+  const push = await PushService.start(new PushStorage(database), config.push, shareTokens, log);
+  notifier.onStored((stored) => push.notify(stored));
   log.debug('share-link secret', { source: shareSecret.source });
   metrics.gauge('pitboard_open_connections', 'Open WebSocket connections', () => hocuspocus.getConnectionsCount());
   metrics.counter('pitboard_messages_received_total', 'Sync messages received', () => limits.messagesIn);
@@ -126,6 +133,7 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
     services,
     storage,
     shareFeed,
+    push,
     metrics,
     log,
     liveConnections: () => hocuspocus.getConnectionsCount(),
@@ -147,6 +155,7 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
     jobs,
     inbox,
     notifier,
+    push,
     metrics,
     sockets,
     api,
@@ -159,6 +168,7 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
       await projector.idle();
       await storeAllDocuments(hocuspocus);
       await projector.idle();
+      await push.idle();
       relay?.stop();
       await documentRelay?.onDestroy();
       await bus.close();

@@ -5,6 +5,9 @@
  *   npm run cli -- user set-role --email E --role manager|mechanic|customer
  *   npm run cli -- user remove --email E
  *   npm run cli -- backup FILE      (SQLite's online backup: safe while the server runs)
+ *   npm run cli -- restore FILE     (puts a backup back; the server stopped)
+ *   npm run cli -- job import FILE  (a job file from `GET /api/jobs/:id/export` or `export`)
+ *   npm run cli -- export DIR       (every job as its own file)
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -19,17 +22,25 @@ import { createLogger } from '../log.js';
 import { RedisBus } from '../scale/bus.js';
 import { openStorage, type Storage } from '../storage/index.js';
 import { sessionsEndedMessage } from '../sync/session-guard.js';
+import { exportAllJobs, importJobFile } from './job-files.js';
+import { restoreBackup } from './restore.js';
 
 const USAGE = `usage:
   npm run cli -- user add --role manager|mechanic|customer --email E --name N --password P
   npm run cli -- user list [--role R]
   npm run cli -- user set-role --email E --role manager|mechanic|customer
   npm run cli -- user remove --email E
-  npm run cli -- backup FILE`;
+  npm run cli -- backup FILE
+  npm run cli -- restore FILE
+  npm run cli -- job import FILE
+  npm run cli -- export DIR`;
 
 async function main(argv: string[]): Promise<number> {
   const [noun, verb, ...rest] = argv;
   if (noun === 'backup') return backup(verb);
+  if (noun === 'restore') return restoreBackup(loadConfig(), verb, USAGE);
+  if (noun === 'export') return exportAllJobs(loadConfig(), verb, USAGE);
+  if (noun === 'job' && verb === 'import') return importJobFile(loadConfig(), rest[0], USAGE);
   if (noun !== 'user' || !['add', 'list', 'set-role', 'remove'].includes(verb ?? '')) {
     process.stderr.write(`${USAGE}\n`);
     return 2;

@@ -4,14 +4,17 @@ import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import type { ShareFeed } from '../jobs/share-feed.js';
 import type { Services } from '../services.js';
+import type { PushService } from '../push/push-service.js';
 import type { Storage } from '../storage/index.js';
 import { healthResponse, type HealthCheck } from '../health/checks.js';
 import { storageCheck } from '../health/storage-check.js';
 import { requireMetricsToken } from './metrics-auth.js';
 import { Router } from './router.js';
 import { authRoutes } from './routes/auth.js';
+import { jobExportRoute } from './routes/job-export.js';
 import { jobRoutes } from './routes/jobs.js';
 import { notificationRoutes } from './routes/notifications.js';
+import { pushRoutes } from './routes/push.js';
 import { shareEventsRoute } from './routes/share-events.js';
 import { statsRoutes } from './routes/stats.js';
 
@@ -21,6 +24,7 @@ export interface ApiDeps {
   /** For the storage health check and the dashboard numbers. */
   storage: Storage;
   shareFeed: ShareFeed;
+  push: PushService;
   metrics: Metrics;
   log: Logger;
   liveConnections(): number;
@@ -47,6 +51,8 @@ export function createApi(deps: ApiDeps): Router {
     secureCookies: config.publicUrl.startsWith('https:')
   });
   jobRoutes(router, services.jobs);
+  jobExportRoute(router, deps.storage);
+  pushRoutes(router, { push: deps.push, jobs: services.jobs });
   shareEventsRoute(router, services.jobs, deps.shareFeed);
   statsRoutes(router, { storage: deps.storage, liveConnections: deps.liveConnections });
   notificationRoutes(router, services.notifications);

@@ -9,6 +9,7 @@ import type { Logger } from '../log.js';
 import type { NewNotification, NotificationRow, Storage } from '../storage/index.js';
 import * as Y from 'yjs';
 import type { Inbox } from './inbox.js';
+import { eventBaseline, type Baseline } from './baseline.js';
 import { notificationText } from './messages.js';
 import { mayTellManagers, recipientsOf } from './recipients.js';
 
@@ -23,6 +24,16 @@ export class Notifier {
     private readonly log: Logger,
     private readonly metrics: NotifierMetrics = { observeHook: () => {} }
   ) {}
+
+  private readonly storedListeners: ((stored: NotificationRow[]) => void)[] = [];
+
+  /**
+   * Called with the notifications this instance just stored (each is stored by one instance
+   * only), before live delivery; e.g. Web Push. Must not throw or wait.
+   */
+  onStored(listener: (stored: NotificationRow[]) => void): void {
+    this.storedListeners.push(listener);
+  }
 
   /**
    * Jobs changed in one burst: one transaction for all their events. With the document's state
@@ -58,11 +69,9 @@ export class Notifier {
               });
             }
           }
-          // Notes never cause events: leave their text out of the baseline.
-          const next: Baseline = { ...facts, notes: [], ...(stateVector ? { seen: Buffer.from(stateVector).toString('base64') } : {}) };
           // Open alerts can only turn moot when something they depend on changed (E9).
           const resolveMoot = before === null || mootFingerprint(before) !== mootFingerprint(facts);
-          return { baseline: JSON.stringify(next), notifications, resolveMoot };
+          return { baseline: eventBaseline(facts, stateVector), notifications, resolveMoot };
         },
         isMoot: (n: NotificationRow) => isEventMoot({ kind: n.kind as JobEventKind, jobId: n.jobId, key: n.eventKey, mechanicId: n.userId }, facts)
       })),
@@ -70,6 +79,7 @@ export class Notifier {
     );
     this.metrics.observeHook(performance.now() - started);
     for (const [i, { stored, resolved }] of results.entries()) {
+      if (stored.length) for (const listener of this.storedListeners) listener(stored);
       for (const n of stored) await this.inbox.deliverNew(n);
       for (const [userId, rows] of groupByUser(resolved)) await this.inbox.deliverChanged(userId, rows);
       if (stored.length) this.log.debug('notifications stored', { jobId: changes[i]!.facts.id, count: stored.length });
@@ -82,9 +92,6 @@ function groupByUser(rows: NotificationRow[]): Map<string, NotificationRow[]> {
   for (const r of rows) out.set(r.userId, [...(out.get(r.userId) ?? []), r]);
   return out;
 }
-
-/** The facts last turned into events, and the document's state vector when they were read. */
-type Baseline = JobFacts & { seen?: string };
 
 /** Whether state `a` holds everything state `b` holds (every client's clock at least as far). */
 function covers(a: Map<number, number>, b: Map<number, number>): boolean {

@@ -1,4 +1,4 @@
-import { openDatabase, type DatabaseOptions } from './database.js';
+import { openDatabase, type DatabaseOptions, type OpenDatabase } from './database.js';
 import { KyselyStorage } from './kysely-storage.js';
 import type { Storage } from './storage.js';
 
@@ -6,5 +6,14 @@ export type * from './storage.js';
 
 /** Opens (and migrates) the configured database behind the Storage interface. */
 export async function openStorage(options: DatabaseOptions): Promise<Storage> {
-  return new KyselyStorage(await openDatabase(options));
+  return (await openStorageWithDatabase(options)).storage;
+}
+
+/**
+ * The Storage interface and the opened database under it, for the areas that keep their own
+ * small stores beside it (push subscriptions, job import); closing `storage` closes both.
+ */
+export async function openStorageWithDatabase(options: DatabaseOptions): Promise<{ storage: Storage; database: OpenDatabase }> {
+  const database = await openDatabase(options);
+  return { storage: new KyselyStorage(database), database };
 }
