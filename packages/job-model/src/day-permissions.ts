@@ -24,10 +24,13 @@ const PART_RULES: Rules = {
     ...(typeof part.name === 'string' && part.name.trim() !== '' && part.name.length <= LIMITS.title ? [] : [`the name must hold 1 to ${LIMITS.title} characters`]),
     ...arrivalProblems(me, part)
   ],
-  changed: (me, _before, after, changed) => [
-    ...(changed.every((k) => k === 'arrivedAt' || k === 'arrivedBy') ? [] : ['a mechanic only marks a part arrived']),
-    ...(typeof after.arrivedAt === 'string' ? arrivalProblems(me, after) : ['a mechanic does not take an arrival back'])
-  ]
+  changed: (me, _before, after, changed) => {
+    const arrival = changed.filter((k) => k === 'arrivedAt' || k === 'arrivedBy');
+    return [
+      ...(arrival.length === changed.length ? [] : ['a mechanic only marks a part arrived']),
+      ...(arrival.length === 0 ? [] : typeof after.arrivedAt === 'string' ? arrivalProblems(me, after) : ['a mechanic does not take an arrival back'])
+    ];
+  }
 };
 
 /** An arrival is in the mechanic's own name; no arrival has no one's name. */
