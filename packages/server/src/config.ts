@@ -48,6 +48,8 @@ export interface Config {
   logLevel: string;
   /** When set, `/metrics` needs `Authorization: Bearer <it>`. */
   metricsToken: string | null;
+  /** How often the server looks for jobs past their promised time (`OVERDUE_CHECK_MS`; 0: never). */
+  overdueCheckMs: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -100,7 +102,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     },
     notificationRetentionDays: intSetting(env.NOTIFICATION_RETENTION_DAYS, 30, 'NOTIFICATION_RETENTION_DAYS'),
     logLevel: env.LOG_LEVEL || 'info',
-    metricsToken: env.METRICS_TOKEN || null
+    metricsToken: env.METRICS_TOKEN || null,
+    overdueCheckMs: intSetting(env.OVERDUE_CHECK_MS, 60_000, 'OVERDUE_CHECK_MS')
   };
   return { ...config, ...overrides };
 }

@@ -21,6 +21,7 @@ import { Inbox } from './notifications/inbox.js';
 import { ShareFeed } from './jobs/share-feed.js';
 import { ShareTokens, loadShareLinkSecret } from './jobs/share-tokens.js';
 import { Notifier } from './notifications/notifier.js';
+import { OverdueWatch } from './notifications/overdue-watch.js';
 import { openStorage, type Storage } from './storage/index.js';
 import { Admission } from './sync/admission.js';
 import { Authentication } from './sync/extension-authentication.js';
@@ -42,6 +43,8 @@ export interface Pitboard {
   jobs: JobService;
   inbox: Inbox;
   notifier: Notifier;
+  /** Tells managers about jobs past their promised time (SPEC E13). */
+  overdue: OverdueWatch;
   metrics: Metrics;
   /** What `/collab` sockets may cost before signing in; awareness frames dropped. */
   sockets: SocketGuard;
@@ -131,6 +134,8 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
   await recoverUnprojectedChanges(storage, jobs, projector, log);
   const demoLogins = config.demo ? await seedDemo({ storage, jobs }) : [];
   const pruner = startRetention(storage, config, log);
+  const overdue = new OverdueWatch(storage, inbox, (jobId) => jobs.facts(jobId), log, config.overdueCheckMs);
+  overdue.start();
   ready = true;
 
   return {
@@ -143,6 +148,7 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
     jobs,
     inbox,
     notifier,
+    overdue,
     metrics,
     sockets,
     api,
@@ -150,6 +156,7 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
     async close() {
       ready = false;
       clearInterval(pruner);
+      await overdue.stop();
       guard.stop();
       await projector.idle();
       await storeAllDocuments(hocuspocus);

@@ -16,6 +16,7 @@ import { jobRoutes } from './routes/jobs.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { shareEventsRoute } from './routes/share-events.js';
 import { statsRoutes } from './routes/stats.js';
+import { workshopDayRoutes } from './routes/workshop-day.js';
 
 export interface ApiDeps {
   config: Config;
@@ -51,6 +52,7 @@ export function createApi(deps: ApiDeps): Router {
     sessionMaxAgeSeconds: Math.floor(config.session.absoluteMs / 1000)
   });
   jobRoutes(router, deps.jobs);
+  workshopDayRoutes(router, deps.jobs);
   shareEventsRoute(router, deps.jobs, deps.shareFeed);
   statsRoutes(router, { storage: deps.storage, liveConnections: deps.liveConnections });
   notificationRoutes(router, { storage: deps.storage, inbox: deps.inbox });

@@ -15,6 +15,7 @@ import type { JobService, NewJob } from '../../jobs/job-service.js';
 import { requireManager } from '../../jobs/job-service.js';
 import { jobSummary } from '../../jobs/projection.js';
 import { json, type Router } from '../router.js';
+import { intakePromiseSchema, parseBody } from '../workshop-day-schemas.js';
 import { optionalObject, optionalString, requiredBoolean, requiredString, stringArray } from '../validate.js';
 
 export function jobRoutes(router: Router, jobs: JobService) {
@@ -30,6 +31,8 @@ export function jobRoutes(router: Router, jobs: JobService) {
     };
     const mechanicId = optionalString(body, 'mechanicId', 64);
     if (mechanicId) input.mechanicId = mechanicId;
+    const { promisedAt } = parseBody(intakePromiseSchema, body);
+    if (promisedAt) input.promisedAt = promisedAt;
     const { job, shareUrl, shareLinkId } = await jobs.create(actor, input);
     return json({ id: job.id, number: job.number, shareUrl, shareLinkId }, 201);
   });
