@@ -29,7 +29,7 @@ export const load: PageServerLoad = async ({ locals }) => {
   };
 };
 
-const ALERT_KINDS = new Set(['ready_for_qc', 'stuck']);
+const ALERT_KINDS = new Set(['ready_for_qc', 'stuck', 'overdue']);
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export const actions: Actions = {
