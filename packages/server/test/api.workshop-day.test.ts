@@ -28,7 +28,7 @@ describe('API: the workshop day', () => {
 
   const patch = async (token: string, path: string, body: unknown) => {
     const res = await fetch(t.url + path, { method: 'PATCH', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    return { status: res.status, body: await res.json() };
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> & { promisedAt?: string | null; error?: string } };
   };
   const newJob = async (extra: object = {}) => {
     const r = await api(t.url, boss.token).post('/api/jobs', { bike: 'Kona Sutra', customerId: lee.id, items: ['Brakes'], mechanicId: theo.id, ...extra });

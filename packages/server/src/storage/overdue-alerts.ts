@@ -6,7 +6,24 @@
  */
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, NotificationsTable } from './schema.js';
-import type { NewNotification, NotificationRow } from './storage.js';
+
+// The notification shapes of storage.ts, spelled out here: storage.ts names this interface, so
+// importing from it would make a cycle. Structurally the same types.
+interface NewNotification {
+  userId: string;
+  jobId: string;
+  kind: string;
+  eventKey: string;
+  title: string;
+  body: string;
+  createdAt: string;
+}
+interface NotificationRow extends NewNotification {
+  id: string;
+  seq: number;
+  readAt: string | null;
+  resolvedAt: string | null;
+}
 
 export interface OverdueJob {
   jobId: string;
