@@ -5,9 +5,11 @@
 import * as Y from 'yjs';
 import { isRecord } from './schema.js';
 import { illFormedPaths } from './well-formed.js';
+import { clockFromRaw, partsFromRaw } from './day-facts.js';
 import type { ItemFacts, JobFacts, NoteFacts, QcFacts, RawJob, StuckFacts } from './types.js';
 
-export const KNOWN_ROOTS = ['job', 'items', 'notes', 'stuck', 'qc'] as const;
+/** S1 (five roots) and S7 (`parts`, `clock`). */
+export const KNOWN_ROOTS = ['job', 'items', 'notes', 'stuck', 'qc', 'parts', 'clock'] as const;
 
 export const isKnownRoot = (name: string): boolean => (KNOWN_ROOTS as readonly string[]).includes(name);
 
@@ -18,6 +20,8 @@ export const itemsArray = (doc: Y.Doc): Y.Array<unknown> => doc.getArray('items'
 export const notesArray = (doc: Y.Doc): Y.Array<unknown> => doc.getArray('notes');
 export const stuckMap = (doc: Y.Doc): Y.Map<unknown> => doc.getMap('stuck');
 export const qcArray = (doc: Y.Doc): Y.Array<unknown> => doc.getArray('qc');
+export const partsArray = (doc: Y.Doc): Y.Array<unknown> => doc.getArray('parts');
+export const clockArray = (doc: Y.Doc): Y.Array<unknown> => doc.getArray('clock');
 
 const toJson = (value: unknown): unknown => (value instanceof Y.AbstractType ? value.toJSON() : value);
 
@@ -47,7 +51,9 @@ export function readRaw(doc: Y.Doc): RawJob {
     items: itemsArray(doc).toArray().map(rawEntry),
     notes: notesArray(doc).toArray().map(rawEntry),
     stuck: mapJson(stuckMap(doc)),
-    qc: qcArray(doc).toArray().map(rawEntry)
+    qc: qcArray(doc).toArray().map(rawEntry),
+    parts: partsArray(doc).toArray().map(rawEntry),
+    clock: clockArray(doc).toArray().map(rawEntry)
   };
   const roots: string[] = [];
   const misshapen: string[] = [];
@@ -98,7 +104,7 @@ export function factsFromRaw(raw: RawJob): JobFacts {
     // '' names no one, so it reads like null.
     assigneeId: typeof assigneeId === 'string' && assigneeId !== '' ? assigneeId : null,
     createdAt: str(job.createdAt),
-    ...optionalStrings(job, ['assignedAt', 'collectedAt']),
+    ...optionalStrings(job, ['assignedAt', 'collectedAt', 'promisedAt']),
     items: entries(raw.items).map(
       (e): ItemFacts => ({ id: str(e.id), title: str(e.title), done: bool(e.done), ...optionalStrings(e, ['doneBy', 'doneAt']) })
     ),
@@ -124,6 +130,8 @@ export function factsFromRaw(raw: RawJob): JobFacts {
           } satisfies StuckFacts),
     qc: entries(raw.qc).map(
       (e): QcFacts => ({ pass: bool(e.pass), by: str(e.by), at: str(e.at), ...optionalStrings(e, ['note', 'itemsSig']) })
-    )
+    ),
+    parts: partsFromRaw(raw.parts),
+    clock: clockFromRaw(raw.clock)
   };
 }

@@ -58,6 +58,12 @@ export function deriveEvents(before: JobFacts | null, after: JobFacts): JobEvent
   if (status === 'ready_for_pickup' && statusBefore !== 'ready_for_pickup') {
     add({ kind: 'ready_for_pickup', key: `ready_for_pickup:${after.qc.at(-1)?.at ?? ''}` });
   }
+
+  // E12: a part that got its arrival (not one recorded as already arrived with the order).
+  const awaitedBefore = new Set(before?.parts.filter((p) => p.arrivedAt === null).map((p) => p.id));
+  for (const part of after.parts.filter((p) => p.arrivedAt !== null && awaitedBefore.has(p.id))) {
+    add({ kind: 'parts_arrived', key: `parts_arrived:${part.id}`, ...withMechanic(after.assigneeId), note: part.name });
+  }
   return events;
 }
 
@@ -70,6 +76,9 @@ export function isEventMoot(event: JobEvent, facts: JobFacts): boolean {
       return !(facts.stuck?.open && stuckKey(facts.stuck) === event.key);
     case 'assigned':
       return facts.assigneeId !== event.mechanicId;
+    case 'overdue':
+      // E13: kept (ready or collected) or promised anew.
+      return isKept(deriveStatus(facts)) || event.key !== overdueKey(facts.promisedAt ?? '');
     default:
       return false;
   }
@@ -81,5 +90,10 @@ export function isEventMoot(event: JobEvent, facts: JobFacts): boolean {
  * alert to resolve (the server then skips looking at the open ones). Keep in step with E9 above.
  */
 export function mootFingerprint(facts: JobFacts): string {
-  return JSON.stringify([deriveStatus(facts), facts.stuck?.open === true ? stuckKey(facts.stuck) : null, facts.assigneeId]);
+  return JSON.stringify([deriveStatus(facts), facts.stuck?.open === true ? stuckKey(facts.stuck) : null, facts.assigneeId, facts.promisedAt ?? null]);
 }
+
+/** E13: the key of the overdue alert for one promised time (once per job and promised time). */
+export const overdueKey = (promisedAt: string): string => `overdue:${promisedAt}`;
+
+const isKept = (status: string): boolean => status === 'ready_for_pickup' || status === 'collected';

@@ -17,6 +17,12 @@ export interface JobSummary {
   createdAt: string;
   /** Position in the order of job-row changes: the newer of two copies of a row has the larger. */
   seq: number;
+  /** SPEC S7: when the bike was promised back, or null. */
+  promisedAt: string | null;
+  /** SPEC E13, as of when the row was sent (re-derive with `isOverdue` as time passes). */
+  overdue: boolean;
+  /** SPEC C3, as of when the row was sent. */
+  clockedSeconds: number;
   customerName?: string;
   description?: string;
   stuckReason?: string | null;

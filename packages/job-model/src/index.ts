@@ -1,7 +1,20 @@
 /** @pitboard/job-model — the repair job as a Yjs document (see SPEC.md for the numbered rules). */
 export * from './types.js';
 export { JobModelError } from './errors.js';
-export { KNOWN_ROOTS, factsFromRaw, itemsArray, jobMap, notesArray, qcArray, readJob, readRaw, stuckMap } from './doc.js';
+export { KNOWN_ROOTS, clockArray, factsFromRaw, itemsArray, jobMap, notesArray, partsArray, qcArray, readJob, readRaw, stuckMap } from './doc.js';
+export { awaitedParts, markPartArrived, orderPart, partsExpectation } from './parts.js';
+export {
+  MAX_SESSIONS,
+  OPEN_SESSION_CAP_MS,
+  clockedMsByMechanic,
+  clockedSeconds,
+  compactClock,
+  isClockRunning,
+  startClock,
+  stopClock,
+  type ClockSpan
+} from './clock.js';
+export { isOverdue, setPromisedAt } from './promised.js';
 export { LIMITS } from './schema.js';
 export {
   addItem,
@@ -22,7 +35,7 @@ export {
 export { deriveStatus, isQcFresh, itemsSignature, progressOf } from './status.js';
 export { canOpenJob, checkChange } from './permissions.js';
 export { itemsLocked } from './qc-lock.js';
-export { deriveEvents, isEventMoot, mootFingerprint } from './events.js';
+export { deriveEvents, isEventMoot, mootFingerprint, overdueKey } from './events.js';
 export { publicView } from './view.js';
 export type { InboxMessage, InboxRequest, JobSummary, NotificationMessage } from './inbox.js';
 export type { ManagerStats, MechanicStats } from './stats.js';

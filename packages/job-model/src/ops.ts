@@ -16,7 +16,7 @@ export function newId(): string {
 
 // Input checks. Each returns the value to store, or throws.
 
-function text(value: string, what: string, max: number, { allowEmpty = false } = {}): string {
+export function text(value: string, what: string, max: number, { allowEmpty = false } = {}): string {
   if (typeof value !== 'string') throw new JobModelError(`${what} must be a string`);
   const trimmed = value.trim();
   if (!allowEmpty && trimmed === '') throw new JobModelError(`${what} must not be empty`);
@@ -24,7 +24,7 @@ function text(value: string, what: string, max: number, { allowEmpty = false } =
   return trimmed;
 }
 
-function id(value: string, what: string): string {
+export function id(value: string, what: string): string {
   if (typeof value !== 'string' || value === '') throw new JobModelError(`${what} must be a non-empty string`);
   return value;
 }
@@ -35,7 +35,7 @@ function visibility(value: NoteVisibility): NoteVisibility {
 }
 
 /** UTC ISO 8601 as `Date.toISOString` writes it, so times compare correctly as strings (D2). */
-function timestamp(value: string, what = 'at'): string {
+export function timestamp(value: string, what = 'at'): string {
   const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
   if (typeof value !== 'string' || !iso.test(value) || Number.isNaN(Date.parse(value))) {
     throw new JobModelError(`${what} must be an ISO timestamp (UTC)`);
@@ -43,11 +43,11 @@ function timestamp(value: string, what = 'at'): string {
   return value;
 }
 
-function requireJob(doc: Y.Doc): void {
+export function requireJob(doc: Y.Doc): void {
   if (typeof jobMap(doc).get('id') !== 'string') throw new JobModelError('this document holds no job');
 }
 
-function setMany(map: Y.Map<unknown>, values: Record<string, unknown>): void {
+export function setMany(map: Y.Map<unknown>, values: Record<string, unknown>): void {
   for (const [key, value] of Object.entries(values)) map.set(key, value);
 }
 
@@ -82,6 +82,8 @@ export interface NewJobInit {
   items: string[];
   createdAt: string;
   assigneeId?: string | null;
+  /** S7: when the bike is promised back (UTC ISO). */
+  promisedAt?: string;
 }
 
 export function createJob(doc: Y.Doc, init: NewJobInit): void {
@@ -99,7 +101,8 @@ export function createJob(doc: Y.Doc, init: NewJobInit): void {
     customerId: id(init.customerId, 'customerId'),
     customerName: text(init.customerName, 'customerName', LIMITS.title),
     assigneeId: assigneeId === null ? null : id(assigneeId, 'assigneeId'),
-    createdAt: timestamp(init.createdAt, 'createdAt')
+    createdAt: timestamp(init.createdAt, 'createdAt'),
+    ...(init.promisedAt === undefined ? {} : { promisedAt: timestamp(init.promisedAt, 'promisedAt') })
   };
   const titles = init.items.map((title) => text(title, 'item title', LIMITS.title));
   doc.transact(() => {

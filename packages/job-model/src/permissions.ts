@@ -3,6 +3,7 @@
  * update, comparing the raw document before and after it, so whatever a tampered client
  * writes — unknown keys and roots included — is seen and judged.
  */
+import { clockViolations, partViolations } from './day-permissions.js';
 import { KNOWN_ROOTS, isKnownRoot } from './doc.js';
 import { qcLockViolations } from './qc-lock.js';
 import { LIMITS, NOTE_FIELDS, TICK_FIELDS, entryViolations, fieldViolations, isRecord, shapeViolations } from './schema.js';
@@ -35,7 +36,7 @@ export function canOpenJob(actor: Actor, assigneeId: string | null): 'write' | f
   return false;
 }
 
-/** P1: content only in the five roots, each of its own kind. */
+/** P1: content only in the roots of S1 and S7, each of its own kind. */
 function rootViolations(after: RawJob): Violation[] {
   return [
     ...after.roots.filter((name) => !isKnownRoot(name)).map((path) => ({ path, reason: 'not a root of a job (P1)' })),
@@ -43,7 +44,7 @@ function rootViolations(after: RawJob): Violation[] {
   ];
 }
 
-/** P3–P6, for the assigned mechanic. */
+/** P3–P6 and P15–P16, for the assigned mechanic. */
 function mechanicViolations(me: string, before: RawJob, after: RawJob): Violation[] {
   return [
     ...changedKeys(before.job, after.job).map((key) => ({ path: `job.${key}`, reason: 'only a manager changes the job (P3)' })),
@@ -51,7 +52,9 @@ function mechanicViolations(me: string, before: RawJob, after: RawJob): Violatio
     ...itemViolations(me, before.items, after.items),
     ...qcLockViolations(before, after),
     ...noteViolations(me, before.notes, after.notes),
-    ...stuckViolations(me, before.stuck, after.stuck)
+    ...stuckViolations(me, before.stuck, after.stuck),
+    ...partViolations(me, before.parts, after.parts),
+    ...clockViolations(me, before.clock, after.clock)
   ];
 }
 

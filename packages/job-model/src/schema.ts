@@ -51,7 +51,8 @@ const JOB_FIELDS: Fields = {
   assigneeId: stringOrNull,
   assignedAt: string(false),
   createdAt: string(true),
-  collectedAt: string(false)
+  collectedAt: string(false),
+  promisedAt: string(false)
 };
 
 /** The fields a tick changes; the rest of an item is the manager's (P4). */
@@ -83,6 +84,25 @@ const QC_FIELDS: Fields = {
   by: string(true),
   at: string(true),
   itemsSig: string(false)
+};
+
+/** S7, section W: a part ordered for the job. */
+export const PART_FIELDS: Fields = {
+  id: string(true),
+  name: string(true),
+  expectedAt: stringOrNull,
+  orderedBy: string(true),
+  orderedAt: string(true),
+  arrivedAt: stringOrNull,
+  arrivedBy: stringOrNull
+};
+
+/** S7, section C: one clocked work session. */
+export const CLOCK_FIELDS: Fields = {
+  id: string(true),
+  mechanicId: string(true),
+  startedAt: string(true),
+  stoppedAt: stringOrNull
 };
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
@@ -126,5 +146,19 @@ export function shapeViolations(raw: RawJob): Violation[] {
   // An empty stuck map means no report was ever opened.
   if (Object.keys(raw.stuck).length > 0) violations.push(...entryViolations('stuck', raw.stuck, STUCK_FIELDS));
   raw.qc.forEach((entry, i) => violations.push(...entryViolations(`qc[${i}]`, entry, QC_FIELDS)));
+  violations.push(...listViolations('parts', raw.parts, PART_FIELDS), ...listViolations('clock', raw.clock, CLOCK_FIELDS));
+  return violations;
+}
+
+/** Every entry well-formed, ids unique (S7). */
+function listViolations(root: string, list: unknown[], fields: Fields): Violation[] {
+  const violations: Violation[] = [];
+  const ids = new Set<unknown>();
+  list.forEach((entry, i) => {
+    violations.push(...entryViolations(`${root}[${i}]`, entry, fields));
+    if (!isRecord(entry)) return;
+    if (ids.has(entry.id)) violations.push({ path: `${root}[${i}].id`, reason: `duplicate ${root} id` });
+    ids.add(entry.id);
+  });
   return violations;
 }

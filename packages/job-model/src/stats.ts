@@ -17,6 +17,10 @@ export interface ManagerStats {
     byWeek: { week: string; averageHours: number | null; collected: number }[];
   };
   liveConnections: number;
+  /** Jobs past their promised time, neither ready nor collected (SPEC E13). */
+  overdue: number;
+  /** Clocked hours per mechanic id over all jobs (SPEC C3), to two decimals. */
+  clockedHoursByMechanic: Record<string, number>;
 }
 
 export interface MechanicStats {

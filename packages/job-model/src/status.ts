@@ -30,7 +30,7 @@ export function isQcFresh(facts: JobFacts, qc: QcFacts): boolean {
   return facts.items.every((item) => item.done && !(item.doneAt !== undefined && item.doneAt > qc.at));
 }
 
-/** D1–D7, first match wins. */
+/** D1, D2, D3, D10, D4–D7: first match wins. */
 export function deriveStatus(facts: JobFacts): JobStatus {
   const latest = facts.qc.at(-1);
   const fresh = latest !== undefined && isQcFresh(facts, latest);
@@ -38,6 +38,8 @@ export function deriveStatus(facts: JobFacts): JobStatus {
   if (facts.collectedAt !== undefined) return 'collected';
   if (latest?.pass === true && fresh) return 'ready_for_pickup';
   if (facts.stuck?.open === true) return 'stuck';
+  // D10 (after D3 and D9, before D4): a part ordered and not arrived holds the work up.
+  if (facts.parts.some((p) => p.arrivedAt === null)) return 'waiting_for_parts';
   if (allDone && !fresh) return 'quality_check';
   if (facts.items.some((i) => i.done) || latest?.pass === false) return 'in_progress';
   if (facts.assigneeId !== null) return 'assigned';

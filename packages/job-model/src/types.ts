@@ -17,6 +17,7 @@ export type JobStatus =
   | 'in_progress'
   | 'quality_check'
   | 'stuck'
+  | 'waiting_for_parts'
   | 'ready_for_pickup'
   | 'collected';
 
@@ -25,6 +26,7 @@ export const JOB_STATUSES: readonly JobStatus[] = [
   'assigned',
   'in_progress',
   'stuck',
+  'waiting_for_parts',
   'quality_check',
   'ready_for_pickup',
   'collected'
@@ -67,6 +69,25 @@ export interface QcFacts {
   itemsSig?: string;
 }
 
+/** A part ordered for the job (SPEC S7, section W). */
+export interface PartFacts {
+  id: string;
+  name: string;
+  expectedAt: string | null;
+  orderedBy: string;
+  orderedAt: string;
+  arrivedAt: string | null;
+  arrivedBy: string | null;
+}
+
+/** One clocked work session of a mechanic (SPEC S7, section C); `stoppedAt` null while running. */
+export interface ClockFacts {
+  id: string;
+  mechanicId: string;
+  startedAt: string;
+  stoppedAt: string | null;
+}
+
 export interface JobFacts {
   id: string;
   number: number;
@@ -78,12 +99,18 @@ export interface JobFacts {
   assignedAt?: string;
   createdAt: string;
   collectedAt?: string;
+  /** When the workshop promised the bike back (S7, P17); absent when no promise was made. */
+  promisedAt?: string;
   items: ItemFacts[];
   notes: NoteFacts[];
   /** null until a stuck report was ever opened. */
   stuck: StuckFacts | null;
   /** Newest last. */
   qc: QcFacts[];
+  /** Parts ordered (W1), in the order recorded. */
+  parts: PartFacts[];
+  /** Clocked work sessions (C1), in the order started. */
+  clock: ClockFacts[];
 }
 
 /**
@@ -106,6 +133,8 @@ export interface RawJob {
   notes: unknown[];
   stuck: Record<string, unknown>;
   qc: unknown[];
+  parts: unknown[];
+  clock: unknown[];
 }
 
 export interface Progress {
@@ -124,6 +153,10 @@ export interface PublicJobView {
   createdAt: string;
   collectedAt?: string;
   updatedAt: string;
+  /** S7: when the bike was promised back, or null. */
+  promisedAt: string | null;
+  /** W4: a part is awaited; `expectedAt` the latest expected date among those (null when any has none). */
+  waitingForPart: { expectedAt: string | null } | null;
 }
 
 export type JobEventKind =
@@ -134,7 +167,9 @@ export type JobEventKind =
   | 'stuck'
   | 'unstuck'
   | 'qc_failed'
-  | 'ready_for_pickup';
+  | 'ready_for_pickup'
+  | 'parts_arrived'
+  | 'overdue';
 
 /**
  * A logical event that happened between two states of a job.

@@ -2,6 +2,7 @@
  * What a customer or share-link viewer sees (SPEC V1, docs/product.md Privacy). Built field by field
  * from an allow-list, so a fact added to the model later stays private until added here.
  */
+import { partsExpectation } from './parts.js';
 import { deriveStatus, progressOf } from './status.js';
 import type { JobFacts, PublicJobView } from './types.js';
 
@@ -15,6 +16,9 @@ export function publicView(facts: JobFacts, updatedAt: string): PublicJobView {
     notes: facts.notes.filter((note) => note.visibility === 'customer').map((note) => ({ text: note.text, at: note.at })),
     createdAt: facts.createdAt,
     ...(facts.collectedAt === undefined ? {} : { collectedAt: facts.collectedAt }),
-    updatedAt
+    updatedAt,
+    promisedAt: facts.promisedAt ?? null,
+    // W4: when a part is awaited, only its expected date: no part names, no staff.
+    waitingForPart: partsExpectation(facts)
   };
 }

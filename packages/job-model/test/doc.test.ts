@@ -19,7 +19,9 @@ const EMPTY: JobFacts = {
   items: [],
   notes: [],
   stuck: null,
-  qc: []
+  qc: [],
+  parts: [],
+  clock: []
 };
 
 function yMap(values: Record<string, unknown>): Y.Map<unknown> {

@@ -102,6 +102,8 @@ export function facts(overrides: Partial<JobFacts> = {}): JobFacts {
     notes: [],
     stuck: null,
     qc: [],
+    parts: [],
+    clock: [],
     ...overrides
   };
 }

@@ -31,7 +31,9 @@ describe('publicView (V1)', () => {
       ],
       notes: [{ text: 'Chain replaced', at: at(4) }],
       createdAt: at(0),
-      updatedAt: at(8)
+      updatedAt: at(8),
+      promisedAt: null,
+      waitingForPart: null
     });
   });
 

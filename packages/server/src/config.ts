@@ -50,6 +50,8 @@ export interface Config {
   metricsToken: string | null;
   /** Web Push: the VAPID contact, and whether `http:` push endpoints are accepted (tests only). */
   push: { contact: string; allowHttpEndpoints: boolean };
+  /** How often the server looks for jobs past their promised time (`OVERDUE_CHECK_MS`; 0: never). */
+  overdueCheckMs: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -106,7 +108,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     push: {
       contact: pushContactSetting(env.PUSH_CONTACT, env.PUBLIC_URL || `http://localhost:${port}`),
       allowHttpEndpoints: env.PUSH_ALLOW_HTTP === '1'
-    }
+    },
+    overdueCheckMs: intSetting(env.OVERDUE_CHECK_MS, 60_000, 'OVERDUE_CHECK_MS')
   };
   return { ...config, ...overrides };
 }

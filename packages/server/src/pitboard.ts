@@ -24,6 +24,7 @@ import { ShareTokens, loadShareLinkSecret } from './jobs/share-tokens.js';
 import { NotificationService } from './notifications/notification-service.js';
 import { Notifier } from './notifications/notifier.js';
 import { PushService } from './push/push-service.js';
+import { OverdueWatch } from './notifications/overdue-watch.js';
 import { openStorageWithDatabase, type Storage } from './storage/index.js';
 import { PushStorage } from './storage/push-storage.js';
 import { Admission } from './sync/admission.js';
@@ -49,6 +50,8 @@ export interface Pitboard {
   notifier: Notifier;
   /** Web Push to closed tabs: subscriptions, VAPID key, delivery. */
   push: PushService;
+  /** Tells managers about jobs past their promised time (SPEC E13). */
+  overdue: OverdueWatch;
   metrics: Metrics;
   /** What `/collab` sockets may cost before signing in; awareness frames dropped. */
   sockets: SocketGuard;
@@ -143,6 +146,8 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
   await recoverUnprojectedChanges(storage, jobs, projector, log);
   const demoLogins = config.demo ? await seedDemo({ storage, jobs }) : [];
   const pruner = startRetention(storage, config, log);
+  const overdue = new OverdueWatch(storage, inbox, (jobId) => jobs.facts(jobId), log, config.overdueCheckMs);
+  overdue.start();
   ready = true;
 
   return {
@@ -156,6 +161,7 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
     inbox,
     notifier,
     push,
+    overdue,
     metrics,
     sockets,
     api,
@@ -164,6 +170,7 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
     async close() {
       ready = false;
       clearInterval(pruner);
+      await overdue.stop();
       guard.stop();
       await projector.idle();
       await storeAllDocuments(hocuspocus);

@@ -1,10 +1,26 @@
 /**
  * Convergence fuzz (docs/product.md, Targets): real clients through the real server, random edits, random
  * disconnects and a server restart. For every seed, all clients, the live server and storage
- * reloaded end with the same content (equal snapshots and equal facts).
+ * reloaded end with the same content (equal snapshots and equal facts). The edits include parts
+ * ordered and arrived and timers started and stopped, offline on two devices of one mechanic
+ * (SPEC S7, P15, P16): every such update is accepted and the read model's clocked time is the
+ * union of the merged sessions (C3).
  * FUZZ_SEEDS raises the number of seeds (the benchmark runs hundreds; CI a few dozen).
  */
-import { addNote, deriveStatus, readJob, reportStuck, resolveStuck, setItemDone } from '@pitboard/job-model';
+import {
+  addNote,
+  clockedSeconds,
+  deriveStatus,
+  isClockRunning,
+  markPartArrived,
+  orderPart,
+  readJob,
+  reportStuck,
+  resolveStuck,
+  setItemDone,
+  startClock,
+  stopClock
+} from '@pitboard/job-model';
 import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
 import { api, connect, createUser, startTestServer, testDatabase, type Client, type TestServer } from './helpers/server.js';
@@ -47,15 +63,23 @@ describe('convergence fuzz', () => {
         const facts = readJob(doc);
         const now = new Date(Date.now() + step).toISOString();
         const r = random();
-        if (r < 0.5 && facts.items.length) {
+        if (r < 0.35 && facts.items.length) {
           const item = facts.items[Math.floor(random() * facts.items.length)]!;
           setItemDone(doc, item.id, !item.done, user.id, now);
-        } else if (r < 0.7) {
+        } else if (r < 0.5) {
           addNote(doc, { text: `note ${seed}.${step}`, authorId: user.id, at: now, visibility: random() < 0.5 ? 'internal' : 'customer' });
-        } else if (r < 0.8 && user.role === 'mechanic' && !facts.stuck?.open) {
+        } else if (r < 0.57 && user.role === 'mechanic' && !facts.stuck?.open) {
           reportStuck(doc, { reason: `stuck ${step}`, by: user.id, at: now });
-        } else if (r < 0.9 && user.role === 'manager' && facts.stuck?.open) {
+        } else if (r < 0.64 && user.role === 'manager' && facts.stuck?.open) {
           resolveStuck(doc, { resolution: `fixed ${step}`, by: user.id, at: now });
+        } else if (r < 0.7) {
+          orderPart(doc, { name: `part ${seed}.${step}`, expectedAt: random() < 0.5 ? null : now, by: user.id, at: now });
+        } else if (r < 0.76 && facts.parts.some((p) => p.arrivedAt === null)) {
+          const awaited = facts.parts.filter((p) => p.arrivedAt === null);
+          markPartArrived(doc, awaited[Math.floor(random() * awaited.length)]!.id, user.id, now);
+        } else if (r < 0.86 && user.role === 'mechanic') {
+          if (isClockRunning(facts, user.id)) stopClock(doc, user.id, now);
+          else startClock(doc, user.id, now);
         } else if (clients[i]) {
           clients[i]!.close(); // goes offline; keeps editing its replica
           clients[i] = null;
@@ -91,7 +115,10 @@ describe('convergence fuzz', () => {
       const stored = new Y.Doc();
       Y.applyUpdate(stored, (await t.pitboard.storage.loadDocument(name))!);
       expect(fingerprint(stored), `seed ${seed} storage`).toBe(expected);
-      expect((await t.pitboard.storage.getJob(body.id))!.status).toBe(deriveStatus(readJob(stored)));
+      const row = (await t.pitboard.storage.getJob(body.id))!;
+      expect(row.status).toBe(deriveStatus(readJob(stored)));
+      const later = Date.now() + 60_000;
+      expect(clockedSeconds(row.clock, later), `seed ${seed} clocked`).toBe(clockedSeconds(readJob(stored).clock, later));
     }
     await t.stop();
   }, 240_000);

@@ -5,6 +5,7 @@
  */
 import { LIMITS } from '@pitboard/job-model';
 import * as v from 'valibot';
+import { JOB_EDIT_FIELDS } from './workshop-day.js';
 import { EMAIL, fields, oneOf, optionalText, requiredBoolean, requiredText, textList } from './fields.js';
 
 const ID = 64;
@@ -35,15 +36,17 @@ export const NewJobRequest = v.pipe(
     items: textList('items', { min: 1, max: LIMITS.items, maxLength: LIMITS.title }),
     customerId: optionalText('customerId', ID),
     customer: v.optional(NewCustomer),
-    mechanicId: optionalText('mechanicId', ID)
+    mechanicId: optionalText('mechanicId', ID),
+    promisedAt: JOB_EDIT_FIELDS.promisedAt
   }),
   v.check((job) => !!job.customerId || !!job.customer, 'customer or customerId is required'),
-  v.transform(({ bike, description, items, customerId, customer, mechanicId }) => ({
+  v.transform(({ bike, description, items, customerId, customer, mechanicId, promisedAt }) => ({
     bike,
     description: description ?? '',
     items,
     customer: customerId ? { id: customerId } : customer!.email ? { name: customer!.name, email: customer!.email } : { name: customer!.name },
-    ...(mechanicId ? { mechanicId } : {})
+    ...(mechanicId ? { mechanicId } : {}),
+    ...(promisedAt ? { promisedAt } : {})
   }))
 );
 

@@ -17,6 +17,7 @@ import { notificationRoutes } from './routes/notifications.js';
 import { pushRoutes } from './routes/push.js';
 import { shareEventsRoute } from './routes/share-events.js';
 import { statsRoutes } from './routes/stats.js';
+import { workshopDayRoutes } from './routes/workshop-day.js';
 
 export interface ApiDeps {
   config: Config;
@@ -51,6 +52,7 @@ export function createApi(deps: ApiDeps): Router {
     secureCookies: config.publicUrl.startsWith('https:')
   });
   jobRoutes(router, services.jobs);
+  workshopDayRoutes(router, services.jobs);
   jobExportRoute(router, deps.storage);
   pushRoutes(router, { push: deps.push, jobs: services.jobs });
   shareEventsRoute(router, services.jobs, deps.shareFeed);

@@ -6,6 +6,9 @@
 import type { Hocuspocus } from '@hocuspocus/server';
 import {
   JobModelError,
+  canOpenJob,
+  clockedSeconds,
+  isOverdue,
   createJob as createJobDoc,
   deriveStatus,
   progressOf,
@@ -35,6 +38,8 @@ export interface NewJob {
   customer: { id: string } | { name: string; email?: string };
   items: string[];
   mechanicId?: string;
+  /** UTC ISO (SPEC S7). */
+  promisedAt?: string;
 }
 
 export class JobService {
@@ -68,7 +73,8 @@ export class JobService {
           customerName: customer.name,
           items: input.items,
           createdAt,
-          assigneeId: input.mechanicId ?? null
+          assigneeId: input.mechanicId ?? null,
+          ...(input.promisedAt ? { promisedAt: input.promisedAt } : {})
         });
       } catch (e) {
         throw e instanceof JobModelError ? new BadRequestError(e.reason) : e;
@@ -126,7 +132,18 @@ export class JobService {
     requireJobView(actor, row);
     if (hasRole(actor, 'customer')) return publicView(await this.facts(jobId), row.updatedAt);
     const facts = await this.facts(jobId);
-    return { ...facts, status: deriveStatus(facts), progress: progressOf(facts), updatedAt: row.updatedAt, statusSince: row.statusSince };
+    const status = deriveStatus(facts);
+    const now = Date.now();
+    return {
+      ...facts,
+      status,
+      progress: progressOf(facts),
+      updatedAt: row.updatedAt,
+      statusSince: row.statusSince,
+      promisedAt: facts.promisedAt ?? null,
+      overdue: isOverdue(facts.promisedAt, status, now),
+      clockedSeconds: clockedSeconds(facts.clock, now)
+    };
   }
 
   /** The list shape of docs/api.md, plus additive fields; staff also see customer and stuck details. */
@@ -278,7 +295,11 @@ export interface CurrentShareLink {
 export const NOT_SHOWN_AGAIN =
   'this link cannot be shown again here: it was made with another share-link secret or by an older version. It still works for whoever has it; make a new link to copy one (the old one then stops working)';
 
-export type JobView = JobFacts & {
+export type JobView = Omit<JobFacts, 'promisedAt'> & {
+  /** SPEC S7, E13, C3 (docs/api.md). */
+  promisedAt: string | null;
+  overdue: boolean;
+  clockedSeconds: number;
   status: string;
   progress: { done: number; total: number };
   updatedAt: string;

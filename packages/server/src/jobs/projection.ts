@@ -2,7 +2,7 @@
  * The read-model row of a job, computed from its facts. Lists, stats and the board read these
  * rows, so they never load documents.
  */
-import { deriveStatus, progressOf, type JobFacts, type JobSummary } from '@pitboard/job-model';
+import { clockedSeconds, compactClock, deriveStatus, isOverdue, progressOf, type JobFacts, type JobSummary } from '@pitboard/job-model';
 import type { JobRow } from '../storage/index.js';
 
 export function projectJob(facts: JobFacts, previous: JobRow | null, now: string): JobRow {
@@ -24,7 +24,9 @@ export function projectJob(facts: JobFacts, previous: JobRow | null, now: string
     updatedAt: now,
     statusSince: previous && previous.status === status ? previous.statusSince : now,
     collectedAt: facts.collectedAt ?? null,
-    seq: previous?.seq ?? 0 // storage gives it the next one when saving
+    seq: previous?.seq ?? 0, // storage gives it the next one when saving
+    promisedAt: facts.promisedAt ?? null,
+    clock: compactClock(facts.clock)
   };
 }
 
@@ -32,7 +34,7 @@ export function projectJob(facts: JobFacts, previous: JobRow | null, now: string
  * The list shape of docs/api.md, plus a few additive fields for boards. A customer's copy
  * carries no staff id: `assigneeId` is null for them (docs/security.md, class 10).
  */
-export function jobSummary(row: JobRow, forStaff: boolean): JobSummary {
+export function jobSummary(row: JobRow, forStaff: boolean, now = Date.now()): JobSummary {
   return {
     id: row.id,
     number: row.number,
@@ -45,6 +47,10 @@ export function jobSummary(row: JobRow, forStaff: boolean): JobSummary {
     statusSince: row.statusSince,
     createdAt: row.createdAt,
     seq: row.seq,
+    // As of the moment the row is read: clients re-derive `overdue` from `promisedAt` as time passes.
+    promisedAt: row.promisedAt,
+    overdue: isOverdue(row.promisedAt, row.status, now),
+    clockedSeconds: clockedSeconds(row.clock, now),
     ...(forStaff ? { customerName: row.customerName, description: row.description, stuckReason: row.stuckReason } : {})
   };
 }

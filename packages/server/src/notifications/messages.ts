@@ -25,5 +25,12 @@ export function notificationText(event: JobEvent, facts: JobFacts): { title: str
       return { title: `Quality check failed: ${job}`, body: event.note || 'See the job for what to redo.' };
     case 'ready_for_pickup':
       return { title: `Your ${facts.bike} is ready for pickup!`, body: 'Come and collect it whenever suits you.' };
+    case 'parts_arrived':
+      return { title: `Part arrived: ${job}`, body: `${event.note || 'A part'} arrived; work on ${job} can go on.` };
+    case 'overdue':
+      return { title: `Overdue: ${job}`, body: `${job} was promised for ${when(facts.promisedAt)} and is not ready yet.` };
   }
 }
+
+/** A time in notification text: minutes, UTC (readers' time zones are unknown to the server). */
+const when = (iso: string | undefined): string => (iso ? `${iso.slice(0, 16).replace('T', ' ')} UTC` : 'earlier');

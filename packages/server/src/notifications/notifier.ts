@@ -50,7 +50,8 @@ export class Notifier {
       changes.map(({ facts, stateVector }) => ({
         jobId: facts.id,
         compute: (baseline: string | null) => {
-          const before = baseline ? (JSON.parse(baseline) as Baseline) : null;
+          // Baselines stored before the workshop-day facts lack them: read them as none.
+          const before = baseline ? ({ parts: [], clock: [], ...JSON.parse(baseline) } as Baseline) : null;
           if (stateVector && before?.seen && covers(Y.decodeStateVector(Buffer.from(before.seen, 'base64')), Y.decodeStateVector(stateVector))) {
             return null;
           }

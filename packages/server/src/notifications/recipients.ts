@@ -15,6 +15,13 @@ export function recipientsOf(event: JobEvent, facts: JobFacts, managerIds: strin
     case 'unstuck':
     case 'qc_failed':
       return facts.assigneeId ? [facts.assigneeId] : [];
+    case 'parts_arrived': {
+      // E12: the assignee, unless they marked it arrived themselves.
+      const part = facts.parts.find((p) => `parts_arrived:${p.id}` === event.key);
+      return facts.assigneeId && part?.arrivedBy !== facts.assigneeId ? [facts.assigneeId] : [];
+    }
+    case 'overdue':
+      return managerIds;
   }
 }
 

@@ -7,6 +7,8 @@ import * as Y from 'yjs';
 import { ConflictError } from '../errors.js';
 import type { OpenDatabase } from './database.js';
 import { hotQueries, Prepared } from './prepared.js';
+import { KyselyOverdueAlerts, type OverdueAlerts } from './overdue-alerts.js';
+import { readClock } from './workshop-day-columns.js';
 import type { Database, JobsTable, NotificationsTable, ShareLinksTable, UsersTable } from './schema.js';
 import type {
   JobEventsInput,
@@ -26,11 +28,13 @@ const APPEND_BATCH_MAX = 1000;
 
 export class KyselyStorage implements Storage {
   readonly dialect: 'sqlite' | 'postgres';
+  readonly overdueAlerts: OverdueAlerts;
   private readonly db: Kysely<Database>;
 
   constructor(private readonly opened: OpenDatabase) {
     this.db = opened.db;
     this.dialect = opened.dialect;
+    this.overdueAlerts = new KyselyOverdueAlerts(opened.db);
     this.q = hotQueries(opened.db, opened.dialect);
   }
 
@@ -543,7 +547,9 @@ function toJob(r: Selectable<JobsTable>): JobRow {
     updatedAt: r.updated_at,
     statusSince: r.status_since,
     collectedAt: r.collected_at,
-    seq: Number(r.seq)
+    seq: Number(r.seq),
+    promisedAt: r.promised_at ?? null,
+    clock: readClock(r.clock)
   };
 }
 
@@ -564,7 +570,9 @@ function fromJob(j: JobRow): JobsTable {
     updated_at: j.updatedAt,
     status_since: j.statusSince,
     collected_at: j.collectedAt,
-    seq: j.seq
+    seq: j.seq,
+    promised_at: j.promisedAt,
+    clock: j.clock.length === 0 ? null : JSON.stringify(j.clock)
   };
 }
 

@@ -59,6 +59,10 @@ export interface JobsTable {
   event_baseline?: string | null;
   /** Position in the order of job-row changes (counter `job_seq`): a client's catch-up cursor. */
   seq: number;
+  /** The promised time (SPEC S7); null when none. */
+  promised_at: string | null;
+  /** JSON of the clocked spans (`compactClock`, SPEC C3); null when none. */
+  clock: string | null;
 }
 
 export interface ShareLinksTable {
@@ -89,6 +93,13 @@ export interface NotificationsTable {
   resolved_at: string | null;
 }
 
+/** One row per job and promised time whose overdue alert went out (SPEC E13). */
+export interface OverdueAlertsTable {
+  job_id: string;
+  promised_at: string;
+  fired_at: string;
+}
+
 export interface CountersTable {
   name: string;
   value: number;
@@ -103,4 +114,5 @@ export interface Database {
   share_links: ShareLinksTable;
   notifications: NotificationsTable;
   counters: CountersTable;
+  overdue_alerts: OverdueAlertsTable;
 }

@@ -2,7 +2,8 @@
  * The one storage interface of the server. Everything persistent goes through it, so the
  * SQLite default and PostgreSQL share one contract test suite (test/storage.contract.test.ts).
  */
-import type { Role } from '@pitboard/job-model';
+import type { ClockSpan, Role } from '@pitboard/job-model';
+import type { OverdueAlerts } from './overdue-alerts.js';
 
 export interface UserRow {
   id: string;
@@ -41,6 +42,10 @@ export interface JobRow {
   collectedAt: string | null;
   /** Position in the order of job-row changes, set by storage on every save (0: not saved since the column came). */
   seq: number;
+  /** When the bike was promised back (SPEC S7), or null. */
+  promisedAt: string | null;
+  /** Clocked work as disjoint spans (SPEC C3): clocked time is computed when read. */
+  clock: ClockSpan[];
 }
 
 export interface JobFilter {
@@ -110,6 +115,8 @@ export interface JobEventsResult {
 
 export interface Storage {
   readonly dialect: 'sqlite' | 'postgres';
+  /** Overdue promises and their one-time alerts (overdue-alerts.ts). */
+  readonly overdueAlerts: OverdueAlerts;
 
   // Documents: a snapshot plus an append-only log of accepted updates.
   /** The stored state (snapshot merged with the log), or null for a document never stored. */

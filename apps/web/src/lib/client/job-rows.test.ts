@@ -14,7 +14,10 @@ const row = (id: string, seq: number, status = 'assigned'): JobSummary => ({
   updatedAt: '',
   statusSince: '',
   createdAt: '',
-  seq
+  seq,
+  promisedAt: null,
+  overdue: false,
+  clockedSeconds: 0
 });
 
 describe('JobRows', () => {

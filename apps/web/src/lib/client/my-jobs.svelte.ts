@@ -10,7 +10,16 @@ import type { ListedJob } from './replica/list-cache';
 import type { Replica } from './replica/replica';
 import type { ReplicaStore } from './replica/store';
 
-/** Most urgent first: stuck, sent back by QC, in progress, assigned, then the rest. */
+/**
+ * The earliest promise first (the promised time is read from the device's replica, so the
+ * order holds offline), then the most urgent: stuck, sent back by QC, in progress, assigned.
+ */
+function byPromise(a: MyJob, b: MyJob): number {
+  const [pa, pb] = [a.facts?.promisedAt, b.facts?.promisedAt];
+  if (pa && pb) return pa.localeCompare(pb);
+  return pa ? -1 : pb ? 1 : 0;
+}
+
 const RANK: Record<string, number> = { stuck: 0, in_progress: 2, assigned: 3, quality_check: 4, intake: 5, ready_for_pickup: 6, collected: 7 };
 
 export interface MyJob extends ListedJob {
@@ -136,7 +145,7 @@ export class MyJobs {
       const progress = facts ? { done: facts.items.filter((i) => i.done).length, total: facts.items.length } : row.progress;
       return { ...row, status, progress, qcFailed: !!lastQc && !lastQc.pass, facts, bike: facts?.bike || row.bike, number: facts?.number || row.number };
     });
-    return out.sort((a, b) => urgency(a) - urgency(b) || a.number - b.number);
+    return out.sort((a, b) => byPromise(a, b) || urgency(a) - urgency(b) || a.number - b.number);
   }
 
   destroy(): void {

@@ -1,5 +1,6 @@
 import { JOB_STATUSES, type ManagerStats, type MechanicStats } from '@pitboard/job-model';
 import { requireRole } from '../../auth/access.js';
+import { workshopDayStats } from '../../jobs/workshop-day-stats.js';
 import type { JobRow, Storage } from '../../storage/index.js';
 import { json, type Router } from '../router.js';
 import { jobSummary } from '../../jobs/projection.js';
@@ -26,7 +27,8 @@ export function statsRoutes(router: Router, deps: { storage: Storage; liveConnec
         activeJobs: active.filter((j) => j.assigneeId === m.id).length
       })),
       turnaround: turnaround(jobs),
-      liveConnections: deps.liveConnections()
+      liveConnections: deps.liveConnections(),
+      ...workshopDayStats(jobs, Date.now())
     } satisfies ManagerStats);
   });
 

@@ -4,6 +4,7 @@ import { requireRole } from '$lib/server/guards';
 import { services } from '$lib/server/services';
 import { checkRequest, NewJobRequest } from '@pitboard/server/contract';
 import { parseItems } from '$lib/item-templates';
+import { promisedFromForm } from '$lib/components/promise';
 import type { Actions, PageServerLoad } from './$types';
 
 /** The board's first paint comes from the read model (the `jobs` table): no document is opened. */
@@ -24,11 +25,11 @@ export const load: PageServerLoad = async ({ locals }) => {
   };
 };
 
-const ALERT_KINDS = new Set(['ready_for_qc', 'stuck']);
+const ALERT_KINDS = new Set(['ready_for_qc', 'stuck', 'overdue']);
 
 /** The form's inputs by the request's field paths (the API's names), for placing each problem. */
 const INPUT_OF: Record<string, string> = { 'customer.name': 'customerName', 'customer.email': 'customerEmail', customerEmail: 'customerEmail' };
-const INPUTS = new Set(['bike', 'description', 'items', 'mechanicId']);
+const INPUTS = new Set(['bike', 'description', 'items', 'mechanicId', 'promisedAt']);
 function inputFor(field: string | undefined): string {
   if (!field) return 'form';
   return INPUT_OF[field] ?? (INPUTS.has(field) ? field : 'form');
@@ -45,18 +46,23 @@ export const actions: Actions = {
       customerName: String(form.get('customerName') ?? ''),
       customerEmail: String(form.get('customerEmail') ?? '').trim(),
       items: String(form.get('items') ?? ''),
-      mechanicId: String(form.get('mechanicId') ?? '')
+      mechanicId: String(form.get('mechanicId') ?? ''),
+      promisedAt: ''
     };
+    const promised = promisedFromForm(form);
+    if (promised.ok) values.promisedAt = promised.value ?? '';
     const checked = checkRequest(NewJobRequest, {
       bike: values.bike,
       description: values.description,
       customer: { name: values.customerName, ...(values.customerEmail ? { email: values.customerEmail } : {}) },
       items: parseItems(values.items),
-      ...(values.mechanicId ? { mechanicId: values.mechanicId } : {})
+      ...(values.mechanicId ? { mechanicId: values.mechanicId } : {}),
+      ...(values.promisedAt ? { promisedAt: values.promisedAt } : {})
     });
-    if (!checked.ok) {
+    if (!checked.ok || !promised.ok) {
       const errors: Record<string, string> = {};
-      for (const [field, reason] of Object.entries(checked.problems)) errors[inputFor(field)] ??= sentence(reason);
+      if (!promised.ok) errors.promisedAt = promised.error;
+      if (!checked.ok) for (const [field, reason] of Object.entries(checked.problems)) errors[inputFor(field)] ??= sentence(reason);
       return fail(400, { values, errors });
     }
     try {

@@ -1,8 +1,10 @@
-import { error } from '@sveltejs/kit';
+import { error, fail } from '@sveltejs/kit';
+import { setPromisedAt } from '@pitboard/job-model';
+import { promisedFromForm } from '$lib/components/promise';
 import { isPitboardError } from '$lib/server/errors';
 import { requireRole } from '$lib/server/guards';
 import { services } from '$lib/server/services';
-import type { PageServerLoad } from './$types';
+import type { Actions, PageServerLoad } from './$types';
 
 /** One job in full for the manager: the facts at first paint (the page then follows the live document). */
 export const load: PageServerLoad = async ({ locals, params }) => {
@@ -30,5 +32,22 @@ export const load: PageServerLoad = async ({ locals, params }) => {
   } catch (e) {
     if (isPitboardError(e) && e.status === 404) error(404, 'No such job');
     throw e;
+  }
+};
+
+export const actions: Actions = {
+  /** The promised time: set, changed, or cleared (`clear`). */
+  promise: async ({ request, locals, params }) => {
+    const user = requireRole(locals.user, 'manager');
+    const form = await request.formData();
+    const promised = form.get('clear') ? ({ ok: true, value: null } as const) : promisedFromForm(form);
+    if (!promised.ok) return fail(400, { promiseError: promised.error });
+    try {
+      await services().jobs.change(params.id, user, (doc) => setPromisedAt(doc, promised.value));
+      return { promiseSaved: true };
+    } catch (e) {
+      if (isPitboardError(e) && e.status < 500) return fail(e.status, { promiseError: e.reason.charAt(0).toUpperCase() + e.reason.slice(1) + '.' });
+      throw e;
+    }
   }
 };
