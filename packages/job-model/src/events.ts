@@ -3,6 +3,7 @@
  * event, not the moment it was seen: the same change seen twice, by two servers or after a
  * restart, yields the same key, so each recipient is told once.
  */
+import { approvalEvents, isApprovalRequestMoot, pendingIds } from './approval-events.js';
 import { deriveStatus, itemsSignature, progressOf } from './status.js';
 import type { JobEvent, JobFacts, QcFacts, StuckFacts } from './types.js';
 
@@ -58,6 +59,8 @@ export function deriveEvents(before: JobFacts | null, after: JobFacts): JobEvent
   if (status === 'ready_for_pickup' && statusBefore !== 'ready_for_pickup') {
     add({ kind: 'ready_for_pickup', key: `ready_for_pickup:${after.qc.at(-1)?.at ?? ''}` });
   }
+  // E10, E11
+  approvalEvents(before, after).forEach(add);
   return events;
 }
 
@@ -70,6 +73,8 @@ export function isEventMoot(event: JobEvent, facts: JobFacts): boolean {
       return !(facts.stuck?.open && stuckKey(facts.stuck) === event.key);
     case 'assigned':
       return facts.assigneeId !== event.mechanicId;
+    case 'approval_requested':
+      return isApprovalRequestMoot(event.key.slice('approval_requested:'.length), facts);
     default:
       return false;
   }
@@ -81,5 +86,5 @@ export function isEventMoot(event: JobEvent, facts: JobFacts): boolean {
  * alert to resolve (the server then skips looking at the open ones). Keep in step with E9 above.
  */
 export function mootFingerprint(facts: JobFacts): string {
-  return JSON.stringify([deriveStatus(facts), facts.stuck?.open === true ? stuckKey(facts.stuck) : null, facts.assigneeId]);
+  return JSON.stringify([deriveStatus(facts), facts.stuck?.open === true ? stuckKey(facts.stuck) : null, facts.assigneeId, pendingIds(facts)]);
 }
