@@ -17,6 +17,8 @@ export interface JobSummary {
   createdAt: string;
   /** Position in the order of job-row changes: the newer of two copies of a row has the larger. */
   seq: number;
+  /** Sum of the prices of the lines not declined, in cents (SPEC A5). */
+  total: number;
   customerName?: string;
   description?: string;
   stuckReason?: string | null;

@@ -48,6 +48,8 @@ export interface Config {
   logLevel: string;
   /** When set, `/metrics` needs `Authorization: Bearer <it>`. */
   metricsToken: string | null;
+  /** ISO 4217 code prices are in (`CURRENCY`, default EUR); amounts are whole cents. */
+  currency: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -100,7 +102,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     },
     notificationRetentionDays: intSetting(env.NOTIFICATION_RETENTION_DAYS, 30, 'NOTIFICATION_RETENTION_DAYS'),
     logLevel: env.LOG_LEVEL || 'info',
-    metricsToken: env.METRICS_TOKEN || null
+    metricsToken: env.METRICS_TOKEN || null,
+    currency: currencySetting(env.CURRENCY)
   };
   return { ...config, ...overrides };
 }
@@ -126,4 +129,14 @@ function secretSetting(value: string | undefined, name: string): string | null {
   if (value === undefined || value === '') return null;
   if (value.length < 32) throw new Error(`${name} must be at least 32 characters (try: openssl rand -hex 32), got ${value.length}`);
   return value;
+}
+
+/** A three-letter ISO 4217 code that Intl knows, so every price formats. */
+function currencySetting(value: string | undefined): string {
+  if (value === undefined || value === '') return 'EUR';
+  const code = value.trim().toUpperCase();
+  if (!/^[A-Z]{3}$/.test(code) || !Intl.supportedValuesOf('currency').includes(code)) {
+    throw new Error(`CURRENCY must be an ISO 4217 code such as EUR, GBP or USD, got "${value}"`);
+  }
+  return code;
 }

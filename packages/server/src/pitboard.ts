@@ -10,7 +10,9 @@ import type { Config } from './config.js';
 import { seedDemo } from './demo.js';
 import { createApi } from './http/api.js';
 import type { Router } from './http/router.js';
+import { ApprovalService } from './jobs/approval-service.js';
 import { JobService } from './jobs/job-service.js';
+import { approvalDecisionsOf } from './storage/approval-decisions.js';
 import { createLogger, type Logger } from './log.js';
 import { Metrics } from './metrics.js';
 import { RedisBus } from './scale/bus.js';
@@ -40,6 +42,8 @@ export interface Pitboard {
   hocuspocus: Hocuspocus;
   projector: Projector;
   jobs: JobService;
+  /** Lines after intake and customers' decisions (SPEC P10–P12). */
+  approvals: ApprovalService;
   inbox: Inbox;
   notifier: Notifier;
   metrics: Metrics;
@@ -73,7 +77,7 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
     maxBufferedBytes: config.inboxMaxBufferedBytes,
     onDelivered: (ms) => metrics.deliveryLagSeconds.observe(ms)
   });
-  const notifier = new Notifier(storage, inbox, log, { observeHook: (ms) => metrics.hookSeconds.observe(ms) });
+  const notifier = new Notifier(storage, inbox, log, { observeHook: (ms) => metrics.hookSeconds.observe(ms) }, config.currency);
   projector.onJobChanges((changes) => notifier.onJobChanges(changes));
   projector.onJobChange(({ row, previous }) => inbox.deliverJob(row, previous));
   const shareFeed = new ShareFeed(bus, storage, config.shareStreams);
@@ -93,6 +97,7 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
     ]
   });
   const jobs = new JobService(storage, hocuspocus, admission, projector, config, new ShareTokens(shareSecret.secret));
+  const approvals = new ApprovalService(jobs, approvalDecisionsOf(storage), log);
   log.debug('share-link secret', { source: shareSecret.source });
   metrics.gauge('pitboard_open_connections', 'Open WebSocket connections', () => hocuspocus.getConnectionsCount());
   metrics.counter('pitboard_messages_received_total', 'Sync messages received', () => limits.messagesIn);
@@ -120,6 +125,7 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
     auth,
     storage,
     jobs,
+    approvals,
     inbox,
     shareFeed,
     metrics,
@@ -141,6 +147,7 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
     hocuspocus,
     projector,
     jobs,
+    approvals,
     inbox,
     notifier,
     metrics,

@@ -11,7 +11,10 @@ import { healthResponse, type HealthCheck } from '../health/checks.js';
 import { storageCheck } from '../health/storage-check.js';
 import { requireMetricsToken } from './metrics-auth.js';
 import { Router } from './router.js';
+import type { ApprovalService } from '../jobs/approval-service.js';
+import { approvalRoutes } from './routes/approvals.js';
 import { authRoutes } from './routes/auth.js';
+import { itemRoutes } from './routes/items.js';
 import { jobRoutes } from './routes/jobs.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { shareEventsRoute } from './routes/share-events.js';
@@ -22,6 +25,7 @@ export interface ApiDeps {
   auth: AuthService;
   storage: Storage;
   jobs: JobService;
+  approvals: ApprovalService;
   inbox: Inbox;
   shareFeed: ShareFeed;
   metrics: Metrics;
@@ -51,6 +55,8 @@ export function createApi(deps: ApiDeps): Router {
     sessionMaxAgeSeconds: Math.floor(config.session.absoluteMs / 1000)
   });
   jobRoutes(router, deps.jobs);
+  itemRoutes(router, deps.approvals);
+  approvalRoutes(router, deps.approvals);
   shareEventsRoute(router, deps.jobs, deps.shareFeed);
   statsRoutes(router, { storage: deps.storage, liveConnections: deps.liveConnections });
   notificationRoutes(router, { storage: deps.storage, inbox: deps.inbox });

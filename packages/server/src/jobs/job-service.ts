@@ -12,7 +12,9 @@ import {
   progressOf,
   publicView,
   readJob,
+  totalOf,
   type Actor,
+  type Writer,
   type JobFacts,
   type PublicJobView
 } from '@pitboard/job-model';
@@ -81,7 +83,7 @@ export class JobService {
   }
 
   /** Applies `change` to the live job document as `actor`; durable when it resolves. */
-  async change(jobId: string, actor: Actor, change: (doc: Y.Doc) => void): Promise<JobFacts> {
+  async change(jobId: string, actor: Writer, change: (doc: Y.Doc) => void): Promise<JobFacts> {
     await this.requireJob(jobId);
     const connection = await this.hocuspocus.openDirectConnection(jobDocumentName(jobId), { server: true, actor });
     try {
@@ -128,7 +130,7 @@ export class JobService {
     }
     if (!canOpenJob(actor, row.assigneeId)) throw new ForbiddenError('this job is not assigned to you');
     const facts = await this.facts(jobId);
-    return { ...facts, status: deriveStatus(facts), progress: progressOf(facts), updatedAt: row.updatedAt, statusSince: row.statusSince };
+    return { ...facts, status: deriveStatus(facts), progress: progressOf(facts), total: totalOf(facts), updatedAt: row.updatedAt, statusSince: row.statusSince };
   }
 
   /** The list shape of docs/api.md, plus additive fields; staff also see customer and stuck details. */
@@ -274,6 +276,8 @@ export const NOT_SHOWN_AGAIN =
 export type JobView = JobFacts & {
   status: string;
   progress: { done: number; total: number };
+  /** Cents (SPEC A5). */
+  total: number;
   updatedAt: string;
   statusSince: string;
 };

@@ -21,7 +21,9 @@ export class Notifier {
     private readonly storage: Storage,
     private readonly inbox: Inbox,
     private readonly log: Logger,
-    private readonly metrics: NotifierMetrics = { observeHook: () => {} }
+    private readonly metrics: NotifierMetrics = { observeHook: () => {} },
+    /** Prices in texts (`CURRENCY`). */
+    private readonly currency = 'EUR'
   ) {}
 
   /**
@@ -45,7 +47,7 @@ export class Notifier {
           }
           const notifications: NewNotification[] = [];
           for (const event of deriveEvents(before, facts)) {
-            const text = notificationText(event, facts);
+            const text = notificationText(event, facts, this.currency);
             for (const userId of new Set(recipientsOf(event, facts, managerIds))) {
               notifications.push({
                 userId,

@@ -28,6 +28,11 @@ export class KyselyStorage implements Storage {
   readonly dialect: 'sqlite' | 'postgres';
   private readonly db: Kysely<Database>;
 
+  /** The query builder, for stores of other areas on the same database (e.g. approval-decisions.ts). */
+  get kysely(): Kysely<Database> {
+    return this.db;
+  }
+
   constructor(private readonly opened: OpenDatabase) {
     this.db = opened.db;
     this.dialect = opened.dialect;
@@ -543,7 +548,8 @@ function toJob(r: Selectable<JobsTable>): JobRow {
     updatedAt: r.updated_at,
     statusSince: r.status_since,
     collectedAt: r.collected_at,
-    seq: Number(r.seq)
+    seq: Number(r.seq),
+    total: Number(r.total ?? 0)
   };
 }
 
@@ -564,7 +570,8 @@ function fromJob(j: JobRow): JobsTable {
     updated_at: j.updatedAt,
     status_since: j.statusSince,
     collected_at: j.collectedAt,
-    seq: j.seq
+    seq: j.seq,
+    total: j.total
   };
 }
 

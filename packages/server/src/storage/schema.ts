@@ -59,6 +59,8 @@ export interface JobsTable {
   event_baseline?: string | null;
   /** Position in the order of job-row changes (counter `job_seq`): a client's catch-up cursor. */
   seq: number;
+  /** Sum of the prices of the lines not declined, in cents (SPEC A5). */
+  total: number;
 }
 
 export interface ShareLinksTable {
@@ -89,6 +91,17 @@ export interface NotificationsTable {
   resolved_at: string | null;
 }
 
+/** A customer's decision on a line, claimed once per (job, item) before it is written to the document (SPEC A4). */
+export interface ApprovalDecisionsTable {
+  job_id: string;
+  item_id: string;
+  decision: 'approved' | 'declined';
+  title: string;
+  price: number;
+  share_link_id: string;
+  decided_at: string;
+}
+
 export interface CountersTable {
   name: string;
   value: number;
@@ -103,4 +116,5 @@ export interface Database {
   share_links: ShareLinksTable;
   notifications: NotificationsTable;
   counters: CountersTable;
+  approval_decisions: ApprovalDecisionsTable;
 }

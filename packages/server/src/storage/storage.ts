@@ -41,6 +41,8 @@ export interface JobRow {
   collectedAt: string | null;
   /** Position in the order of job-row changes, set by storage on every save (0: not saved since the column came). */
   seq: number;
+  /** Sum of the prices of the lines not declined, in cents (SPEC A5). */
+  total: number;
 }
 
 export interface JobFilter {
