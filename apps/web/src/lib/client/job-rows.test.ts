@@ -14,7 +14,8 @@ const row = (id: string, seq: number, status = 'assigned'): JobSummary => ({
   updatedAt: '',
   statusSince: '',
   createdAt: '',
-  seq
+  seq,
+  total: 0
 });
 
 describe('JobRows', () => {

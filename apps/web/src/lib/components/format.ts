@@ -4,6 +4,7 @@ export const STATUS_LABEL: Record<string, string> = {
   assigned: 'Assigned',
   in_progress: 'In progress',
   stuck: 'Stuck',
+  awaiting_approval: 'Awaiting approval',
   quality_check: 'Quality check',
   ready_for_pickup: 'Ready for pickup',
   collected: 'Collected'
@@ -15,6 +16,7 @@ export const STATUS_CUSTOMER: Record<string, string> = {
   assigned: 'A mechanic has your bike',
   in_progress: 'Work in progress',
   stuck: 'Work paused: we are sorting something out',
+  awaiting_approval: 'We need your OK for extra work',
   quality_check: 'Final quality check',
   ready_for_pickup: 'Ready for pickup',
   collected: 'Collected. Thanks for riding with us'
