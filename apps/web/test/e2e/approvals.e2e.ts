@@ -80,7 +80,7 @@ describe('approvals journey', () => {
     await mech.page.getByLabel(/^Price/).fill('45');
     await mech.page.getByLabel(/^Why/).fill('Front pads worn down to 1 mm');
     await mech.page.getByRole('button', { name: 'Ask the customer' }).click();
-    await mech.page.getByText('waiting for the customer').waitFor();
+    await mech.page.getByText('waiting for the customer · €45.00').waitFor();
     await until(() => pendingCount(mech.page), (n) => n === 1, 5000, 'one change waits on the phone');
     await shot(mech.page, 'approvals-mechanic-offline-proposal');
     expect((await manager.get<{ items: unknown[] }>(`/api/jobs/${job.id}`)).items).toHaveLength(1);
@@ -115,7 +115,7 @@ describe('approvals journey', () => {
     expect(facts.total).toBe(4500);
 
     // The mechanic's screen follows live; the mechanic and the manager are told.
-    await mech.page.getByText('customer approved').waitFor({ timeout: 10_000 });
+    await mech.page.getByText('customer approved · €45.00').waitFor({ timeout: 10_000 });
     await until(() => told(mech.page, job.id, 'approval_decided'), (n) => n === 1, 10_000, 'mechanic told');
     await until(() => told(boss.page, job.id, 'approval_decided'), (n) => n === 1, 10_000, 'manager told');
     await until(() => columnOf(boss.page, job.id), (c) => c === 'assigned', 15_000, 'board column back to assigned');
@@ -125,7 +125,7 @@ describe('approvals journey', () => {
     await share.locator('li.line.approved').getByText('You approved this').waitFor();
     expect(await share.locator('li.line.pending').count()).toBe(0);
     await mech.page.reload();
-    await mech.page.getByText('customer approved').waitFor({ timeout: 15_000 });
+    await mech.page.getByText('customer approved · €45.00').waitFor({ timeout: 15_000 });
     await boss.page.reload();
     await until(() => columnOf(boss.page, job.id), (c) => c === 'assigned', 15_000, 'board after reload');
     await boss.page.goto(`/board/jobs/${job.id}`);

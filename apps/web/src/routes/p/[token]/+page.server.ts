@@ -5,7 +5,10 @@ import type { Actions, PageServerLoad } from './$types';
 
 /** Server-rendered from the public view only: nothing internal can reach this page. */
 export const load: PageServerLoad = async ({ params, setHeaders }) => {
-  setHeaders({ 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
+  // same-origin (the site's default): the token in this address never leaves for another site,
+  // and the page's own Approve/Decline form keeps its Origin (under no-referrer a browser posts
+  // `Origin: null`, which the form-action CSRF check refuses: no decision without JavaScript).
+  setHeaders({ 'cache-control': 'no-store', 'referrer-policy': 'same-origin' });
   try {
     return { view: await pitboard().jobs.publicViewForToken(params.token), token: params.token, currency: pitboard().config.currency };
   } catch (e) {
