@@ -4,6 +4,7 @@
  * on a second decision — also when two arrive at once, and on two instances of one database.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { approvalDecisionsOf } from '../src/storage/approval-decisions.js';
 import { api, createUser, openInbox, startTestServer, testDatabase, waitFor, type TestServer, type TestUser } from './helpers/server.js';
 
 async function patch(base: string, token: string, path: string, body: unknown) {
@@ -168,6 +169,18 @@ describe('API: lines, proposals and approvals', () => {
     expect((await api(t.url, manager.token).del(`/api/jobs/${job.id}/share-links/${job.linkId}`)).status).toBe(200);
     expect(await post(job.token, body.id, { decision: 'approved' })).toMatchObject({ status: 404, body: { error: 'this link is not valid' } });
     expect((await view(job.id)).items.at(-1).approval).toBe('pending');
+  });
+
+  it('A4: a claimed decision whose document write was lost (a crash in between) is written from its record on the next attempt', async () => {
+    const job = await newJob();
+    const { body } = await propose(job.id);
+    const decidedAt = new Date(Date.now() - 60_000).toISOString();
+    const claimed = await approvalDecisionsOf(t.pitboard.storage).claim({ jobId: job.id, itemId: body.id, decision: 'declined', title: 'Replace brake pads', price: 4500, shareLinkId: job.linkId, decidedAt });
+    expect(claimed).toBe(true);
+    expect((await view(job.id)).items.at(-1).approval).toBe('pending');
+    const again = await api(t.url).post(`/api/share/${job.token}/approvals/${body.id}`, { decision: 'approved' });
+    expect(again).toMatchObject({ status: 409, body: { error: 'this line was already decided' } });
+    expect((await view(job.id)).items.at(-1)).toMatchObject({ approval: 'declined', decidedAt, decidedVia: job.linkId, decidedPrice: 4500 });
   });
 
   it('A4: ten decisions at once — exactly one 200, nine 409, one decision in the document', async () => {
