@@ -89,6 +89,19 @@ function optionalStrings<K extends string>(from: Record<string, unknown>, keys: 
   return out;
 }
 
+const cents = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+
+/** S5 fields of an item; a mistyped one stays absent (S2). */
+function approvalFacts(e: Record<string, unknown>): Partial<ItemFacts> {
+  const approval = e.approval;
+  return {
+    ...(cents(e.price) ? { price: e.price } : {}),
+    ...(approval === 'pending' || approval === 'approved' || approval === 'declined' ? { approval } : {}),
+    ...optionalStrings(e, ['reason', 'proposedBy', 'proposedAt', 'decidedAt', 'decidedVia', 'decidedTitle']),
+    ...(cents(e.decidedPrice) ? { decidedPrice: e.decidedPrice } : {})
+  };
+}
+
 /** Typed facts from raw JSON. Total: never throws, whatever `raw` holds (S2). */
 export function factsFromRaw(raw: RawJob): JobFacts {
   const job = record(raw.job);
@@ -106,7 +119,13 @@ export function factsFromRaw(raw: RawJob): JobFacts {
     createdAt: str(job.createdAt),
     ...optionalStrings(job, ['assignedAt', 'collectedAt', 'promisedAt']),
     items: entries(raw.items).map(
-      (e): ItemFacts => ({ id: str(e.id), title: str(e.title), done: bool(e.done), ...optionalStrings(e, ['doneBy', 'doneAt']) })
+      (e): ItemFacts => ({
+        id: str(e.id),
+        title: str(e.title),
+        done: bool(e.done),
+        ...optionalStrings(e, ['doneBy', 'doneAt']),
+        ...approvalFacts(e)
+      })
     ),
     notes: entries(raw.notes).map(
       (e): NoteFacts => ({

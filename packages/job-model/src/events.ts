@@ -3,6 +3,7 @@
  * event, not the moment it was seen: the same change seen twice, by two servers or after a
  * restart, yields the same key, so each recipient is told once.
  */
+import { approvalEvents, isApprovalRequestMoot, pendingIds } from './approval-events.js';
 import { deriveStatus, itemsSignature, progressOf } from './status.js';
 import type { JobEvent, JobFacts, QcFacts, StuckFacts } from './types.js';
 
@@ -58,6 +59,8 @@ export function deriveEvents(before: JobFacts | null, after: JobFacts): JobEvent
   if (status === 'ready_for_pickup' && statusBefore !== 'ready_for_pickup') {
     add({ kind: 'ready_for_pickup', key: `ready_for_pickup:${after.qc.at(-1)?.at ?? ''}` });
   }
+  // E10, E11
+  approvalEvents(before, after).forEach(add);
 
   // E12: a part that got its arrival (not one recorded as already arrived with the order).
   const awaitedBefore = new Set(before?.parts.filter((p) => p.arrivedAt === null).map((p) => p.id));
@@ -79,6 +82,8 @@ export function isEventMoot(event: JobEvent, facts: JobFacts): boolean {
     case 'overdue':
       // E13: kept (ready or collected) or promised anew.
       return isKept(deriveStatus(facts)) || event.key !== overdueKey(facts.promisedAt ?? '');
+    case 'approval_requested':
+      return isApprovalRequestMoot(event.key.slice('approval_requested:'.length), facts);
     default:
       return false;
   }
@@ -90,7 +95,7 @@ export function isEventMoot(event: JobEvent, facts: JobFacts): boolean {
  * alert to resolve (the server then skips looking at the open ones). Keep in step with E9 above.
  */
 export function mootFingerprint(facts: JobFacts): string {
-  return JSON.stringify([deriveStatus(facts), facts.stuck?.open === true ? stuckKey(facts.stuck) : null, facts.assigneeId, facts.promisedAt ?? null]);
+  return JSON.stringify([deriveStatus(facts), facts.stuck?.open === true ? stuckKey(facts.stuck) : null, facts.assigneeId, facts.promisedAt ?? null, pendingIds(facts)]);
 }
 
 /** E13: the key of the overdue alert for one promised time (once per job and promised time). */

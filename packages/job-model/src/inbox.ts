@@ -23,6 +23,8 @@ export interface JobSummary {
   overdue: boolean;
   /** SPEC C3, as of when the row was sent. */
   clockedSeconds: number;
+  /** Sum of the prices of the lines not declined, in cents (SPEC A5). */
+  total: number;
   customerName?: string;
   description?: string;
   stuckReason?: string | null;

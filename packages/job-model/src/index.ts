@@ -34,6 +34,23 @@ export {
 } from './ops.js';
 export { deriveStatus, isQcFresh, itemsSignature, progressOf } from './status.js';
 export { canOpenJob, checkChange } from './permissions.js';
+export {
+  addPricedItem,
+  approvalLines,
+  checkPrice,
+  decideApproval,
+  decisionConflict,
+  editItem,
+  formatMoney,
+  isCountable,
+  isPending,
+  isTickable,
+  proposeItem,
+  shownPrice,
+  shownTitle,
+  totalOf,
+  type Decision
+} from './approvals.js';
 export { itemsLocked } from './qc-lock.js';
 export { deriveEvents, isEventMoot, mootFingerprint, overdueKey } from './events.js';
 export { publicView } from './view.js';

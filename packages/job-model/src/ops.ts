@@ -7,6 +7,7 @@ import * as Y from 'yjs';
 import { itemsArray, jobMap, notesArray, qcArray, readJob, stuckMap } from './doc.js';
 import { JobModelError } from './errors.js';
 import { LIMITS } from './schema.js';
+import { isCountable, isTickable } from './approvals.js';
 import { itemsSignature } from './status.js';
 import type { NoteVisibility } from './types.js';
 
@@ -128,6 +129,7 @@ export function setItemDone(doc: Y.Doc, itemId: string, done: boolean, actorId: 
   timestamp(at);
   const item = findItem(doc, itemId);
   if ((item.get('done') === true) === done) return;
+  if (done && !isTickable(item.get('approval'))) throw new JobModelError('this line waits for the customer or was declined: it is not worked on');
   doc.transact(() => (done ? setMany(item, { done: true, doneBy: actorId, doneAt: at }) : untick(item)));
 }
 
@@ -205,7 +207,8 @@ export function recordQc(
   const entryValues = { pass: r.pass, by: id(r.by, 'by'), at: timestamp(r.at), ...(note === '' ? {} : { note }) };
   const redo = (r.redoItemIds ?? []).map((itemId) => findItem(doc, itemId));
   if (r.pass && redo.length > 0) throw new JobModelError('only a failed check sends items back');
-  if (r.pass && !readJob(doc).items.every((i) => i.done)) throw new JobModelError('not every item is done');
+  // A1: a declined line is out of the job; a pending one must be decided (and done) first.
+  if (r.pass && !readJob(doc).items.filter(isCountable).every((i) => i.done)) throw new JobModelError('not every item is done');
   doc.transact(() => {
     redo.forEach(untick);
     const entry = new Y.Map<unknown>();

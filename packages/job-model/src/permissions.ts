@@ -5,18 +5,23 @@
  */
 import { clockViolations, partViolations } from './day-permissions.js';
 import { KNOWN_ROOTS, isKnownRoot } from './doc.js';
+import { decisionViolations, itemRuleViolations, proposalViolations, tickRuleViolations } from './approval-rules.js';
+import { changedKeys, sameValue } from './compare.js';
 import { qcLockViolations } from './qc-lock.js';
 import { LIMITS, NOTE_FIELDS, TICK_FIELDS, entryViolations, fieldViolations, isRecord, shapeViolations } from './schema.js';
-import type { Actor, RawJob, Violation } from './types.js';
+import type { Actor, RawJob, Violation, Writer } from './types.js';
 
-/** Every violation of P1–P7 and P9 in going from `before` to `after`; empty means allowed. */
-export function checkChange(actor: Actor, before: RawJob, after: RawJob): Violation[] {
+/** Every violation of P1–P7, P9–P12 in going from `before` to `after`; empty means allowed. */
+export function checkChange(actor: Writer, before: RawJob, after: RawJob): Violation[] {
   const violations = rootViolations(after);
   switch (actor.role) {
     case 'manager':
-      return [...violations, ...shapeViolations(after)];
+      return [...violations, ...shapeViolations(after), ...itemRuleViolations(before.items, after.items)];
     case 'mechanic':
       return [...violations, ...mechanicViolations(actor.id, before, after)];
+    case 'share_link':
+      // P12: the server recording a customer's decision; well-formed like any write.
+      return [...violations, ...decisionViolations(actor.id, before, after), ...shapeViolations(after)];
     default:
       // P7: customers — and any role this code does not know — change nothing.
       return [
@@ -58,10 +63,30 @@ function mechanicViolations(me: string, before: RawJob, after: RawJob): Violatio
   ];
 }
 
-/** P4: same items, same order, same ids and titles; only the tick fields change. */
+/**
+ * P4: same items, same order, same ids and titles; only the tick fields change. P11: every
+ * other item is a proposal of theirs (it may sit anywhere: concurrent appends interleave).
+ */
 function itemViolations(me: string, before: unknown[], after: unknown[]): Violation[] {
-  if (before.length !== after.length) return [{ path: 'items', reason: 'only a manager adds or removes items (P4)' }];
-  return after.flatMap((item, i) => tickViolations(me, `items[${i}]`, before[i], item));
+  if (after.length < before.length) return [{ path: 'items', reason: 'only a manager removes items (P4)' }];
+  const ticks = tickRuleViolations(before, after);
+  if (after.length === before.length) return [...after.flatMap((item, i) => tickViolations(me, `items[${i}]`, before[i], item)), ...ticks];
+  const violations: Violation[] = [];
+  const taken = new Set(before.filter(isRecord).map((i) => i.id));
+  let kept = 0;
+  after.forEach((item, i) => {
+    const old = before[kept];
+    const same = kept < before.length && (isRecord(item) && isRecord(old) ? item.id === old.id : sameValue(item, old));
+    if (same) {
+      violations.push(...tickViolations(me, `items[${i}]`, old, item));
+      kept++;
+    } else {
+      violations.push(...proposalViolations(me, `items[${i}]`, item, taken));
+      if (isRecord(item)) taken.add(item.id);
+    }
+  });
+  if (kept < before.length) violations.push({ path: 'items', reason: 'only a manager removes or moves items (P4)' });
+  return [...violations, ...ticks];
 }
 
 function tickViolations(me: string, path: string, before: unknown, after: unknown): Violation[] {
@@ -131,17 +156,3 @@ function stuckViolations(me: string, before: Record<string, unknown>, after: Rec
 }
 
 const isText = (value: unknown): boolean => typeof value === 'string' && value.trim() !== '' && value.length <= LIMITS.text;
-
-/** Keys whose presence or value differs. */
-function changedKeys(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  return [...keys].filter((key) => Object.hasOwn(a, key) !== Object.hasOwn(b, key) || !sameValue(a[key], b[key]));
-}
-
-/** Deep equality of JSON-like values (what readRaw produces). */
-function sameValue(a: unknown, b: unknown): boolean {
-  if (Object.is(a, b)) return true;
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => sameValue(x, b[i]));
-  if (isRecord(a) && isRecord(b)) return changedKeys(a, b).length === 0;
-  return false;
-}

@@ -4,6 +4,7 @@
  * ticks (P4, P5); operations use the same limits for their input.
  */
 import type { RawJob, Violation } from './types.js';
+import { approvalShapeViolations } from './approval-shape.js';
 
 /** Input limits shared by operations and permission checks. */
 export const LIMITS = {
@@ -11,7 +12,11 @@ export const LIMITS = {
   title: 200,
   items: 100,
   /** notes, description, stuck reason and resolution, QC note */
-  text: 5000
+  text: 5000,
+  /** reason of a proposed line (S5) */
+  reason: 500,
+  /** a line's price, in cents (S5): 1,000,000.00 */
+  price: 100_000_000
 } as const;
 
 interface Field {
@@ -27,6 +32,17 @@ const number: Field = {
   required: true,
   expected: 'a number',
   accepts: (v) => typeof v === 'number' && Number.isFinite(v)
+};
+/** S5: money is a whole number of cents, never negative. */
+const cents: Field = {
+  required: false,
+  expected: `a whole number of cents from 0 to ${100_000_000}`,
+  accepts: (v) => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 100_000_000
+};
+const approvalState: Field = {
+  required: false,
+  expected: "'pending', 'approved' or 'declined'",
+  accepts: (v) => v === 'pending' || v === 'approved' || v === 'declined'
 };
 const stringOrNull: Field = {
   required: true,
@@ -58,7 +74,19 @@ const JOB_FIELDS: Fields = {
 /** The fields a tick changes; the rest of an item is the manager's (P4). */
 export const TICK_FIELDS: Fields = { done: boolean, doneBy: string(false), doneAt: string(false) };
 
-const ITEM_FIELDS: Fields = { id: string(true), title: string(true), ...TICK_FIELDS };
+/** S5: a line's price and, when it needs the customer's approval, the proposal and the decision. */
+export const APPROVAL_FIELDS: Fields = {
+  approval: approvalState,
+  reason: string(false),
+  proposedBy: string(false),
+  proposedAt: string(false),
+  decidedAt: string(false),
+  decidedVia: string(false),
+  decidedTitle: string(false),
+  decidedPrice: cents
+};
+
+export const ITEM_FIELDS: Fields = { id: string(true), title: string(true), ...TICK_FIELDS, price: cents, ...APPROVAL_FIELDS };
 
 export const NOTE_FIELDS: Fields = {
   id: string(true),
@@ -139,6 +167,7 @@ export function shapeViolations(raw: RawJob): Violation[] {
   raw.items.forEach((item, i) => {
     violations.push(...entryViolations(`items[${i}]`, item, ITEM_FIELDS));
     if (!isRecord(item)) return;
+    violations.push(...approvalShapeViolations(`items[${i}]`, item));
     if (itemIds.has(item.id)) violations.push({ path: `items[${i}].id`, reason: 'duplicate item id' });
     itemIds.add(item.id);
   });

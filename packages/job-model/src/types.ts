@@ -11,12 +11,25 @@ export interface Actor {
   role: Role;
 }
 
+/**
+ * The server recording a customer's decision made through a share link (P12). Never a user's
+ * role: no session carries it; `id` is the share link's id.
+ */
+export interface ShareLinkActor {
+  id: string;
+  role: 'share_link';
+}
+
+/** Whoever writes to a job document: a signed-in user, or the server acting for a share link. */
+export type Writer = Actor | ShareLinkActor;
+
 export type JobStatus =
   | 'intake'
   | 'assigned'
   | 'in_progress'
   | 'quality_check'
   | 'stuck'
+  | 'awaiting_approval'
   | 'waiting_for_parts'
   | 'ready_for_pickup'
   | 'collected';
@@ -26,6 +39,7 @@ export const JOB_STATUSES: readonly JobStatus[] = [
   'assigned',
   'in_progress',
   'stuck',
+  'awaiting_approval',
   'waiting_for_parts',
   'quality_check',
   'ready_for_pickup',
@@ -34,12 +48,27 @@ export const JOB_STATUSES: readonly JobStatus[] = [
 
 export type NoteVisibility = 'internal' | 'customer';
 
+/** A line that needs the customer's approval (SPEC S5, A1–A6). */
+export type ApprovalState = 'pending' | 'approved' | 'declined';
+
 export interface ItemFacts {
   id: string;
   title: string;
   done: boolean;
   doneBy?: string;
   doneAt?: string;
+  /** Integer minor units (cents) of the workshop's currency (S5). */
+  price?: number;
+  /** Present only on a line that needs the customer's approval (S5). */
+  approval?: ApprovalState;
+  reason?: string;
+  proposedBy?: string;
+  proposedAt?: string;
+  /** On decision (the server for the customer, P12): when, through which share link, and exactly what was shown. */
+  decidedAt?: string;
+  decidedVia?: string;
+  decidedTitle?: string;
+  decidedPrice?: number;
 }
 
 export interface NoteFacts {
@@ -150,6 +179,10 @@ export interface PublicJobView {
   progress: Progress;
   items: { title: string; done: boolean }[];
   notes: { text: string; at: string }[];
+  /** Lines that need (or needed) the customer's approval, in item order (V2). */
+  approvals: PublicApproval[];
+  /** Sum of the prices of the lines not declined, in cents (A5). */
+  total: number;
   createdAt: string;
   collectedAt?: string;
   updatedAt: string;
@@ -157,6 +190,17 @@ export interface PublicJobView {
   promisedAt: string | null;
   /** W4: a part is awaited; `expectedAt` the latest expected date among those (null when any has none). */
   waitingForPart: { expectedAt: string | null } | null;
+}
+
+/** An approval line as the customer sees it (V2). `photoIds`: customer-visible photos of the line (photos fill it). */
+export interface PublicApproval {
+  itemId: string;
+  title: string;
+  price: number;
+  reason: string;
+  state: ApprovalState;
+  decidedAt?: string;
+  photoIds: string[];
 }
 
 export type JobEventKind =
@@ -169,7 +213,9 @@ export type JobEventKind =
   | 'qc_failed'
   | 'ready_for_pickup'
   | 'parts_arrived'
-  | 'overdue';
+  | 'overdue'
+  | 'approval_requested'
+  | 'approval_decided';
 
 /**
  * A logical event that happened between two states of a job.
@@ -185,6 +231,8 @@ export interface JobEvent {
   reason?: string;
   note?: string;
   progress?: Progress;
+  /** The item concerned (approval_requested, approval_decided). */
+  itemId?: string;
 }
 
 /** A change the actor's role may not make; `path` names the fact, e.g. `job.assigneeId`. */

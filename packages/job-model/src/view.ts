@@ -3,8 +3,9 @@
  * from an allow-list, so a fact added to the model later stays private until added here.
  */
 import { partsExpectation } from './parts.js';
+import { approvalLines, isCountable, shownPrice, shownTitle, totalOf } from './approvals.js';
 import { deriveStatus, progressOf } from './status.js';
-import type { JobFacts, PublicJobView } from './types.js';
+import type { JobFacts, PublicApproval, PublicJobView } from './types.js';
 
 export function publicView(facts: JobFacts, updatedAt: string): PublicJobView {
   return {
@@ -12,8 +13,22 @@ export function publicView(facts: JobFacts, updatedAt: string): PublicJobView {
     bike: facts.bike,
     status: deriveStatus(facts),
     progress: progressOf(facts),
-    items: facts.items.map((item) => ({ title: item.title, done: item.done })),
+    // A1: declined lines are out of the job (they stay in `approvals`, marked declined).
+    items: facts.items.filter(isCountable).map((item) => ({ title: item.title, done: item.done })),
     notes: facts.notes.filter((note) => note.visibility === 'customer').map((note) => ({ text: note.text, at: note.at })),
+    // V2: who proposed a line and through which link it was decided stay staff-only.
+    approvals: approvalLines(facts).map(
+      (item): PublicApproval => ({
+        itemId: item.id,
+        title: shownTitle(item),
+        price: shownPrice(item),
+        reason: item.reason ?? '',
+        state: item.approval!,
+        ...(item.decidedAt === undefined ? {} : { decidedAt: item.decidedAt }),
+        photoIds: []
+      })
+    ),
+    total: totalOf(facts),
     createdAt: facts.createdAt,
     ...(facts.collectedAt === undefined ? {} : { collectedAt: facts.collectedAt }),
     updatedAt,

@@ -30,6 +30,8 @@ describe('publicView (V1)', () => {
         { title: 'Wheels', done: true }
       ],
       notes: [{ text: 'Chain replaced', at: at(4) }],
+      approvals: [],
+      total: 0,
       createdAt: at(0),
       updatedAt: at(8),
       promisedAt: null,

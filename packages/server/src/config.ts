@@ -52,6 +52,8 @@ export interface Config {
   push: { contact: string; allowHttpEndpoints: boolean };
   /** How often the server looks for jobs past their promised time (`OVERDUE_CHECK_MS`; 0: never). */
   overdueCheckMs: number;
+  /** ISO 4217 code prices are in (`CURRENCY`, default EUR); amounts are whole cents. */
+  currency: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -109,7 +111,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       contact: pushContactSetting(env.PUSH_CONTACT, env.PUBLIC_URL || `http://localhost:${port}`),
       allowHttpEndpoints: env.PUSH_ALLOW_HTTP === '1'
     },
-    overdueCheckMs: intSetting(env.OVERDUE_CHECK_MS, 60_000, 'OVERDUE_CHECK_MS')
+    overdueCheckMs: intSetting(env.OVERDUE_CHECK_MS, 60_000, 'OVERDUE_CHECK_MS'),
+    currency: currencySetting(env.CURRENCY)
   };
   return { ...config, ...overrides };
 }
@@ -144,4 +147,14 @@ function pushContactSetting(value: string | undefined, publicUrl: string): strin
     return value;
   }
   return publicUrl.startsWith('https://') ? publicUrl.replace(/\/+$/, '') : 'mailto:pitboard@localhost.invalid';
+}
+
+/** A three-letter ISO 4217 code that Intl knows, so every price formats. */
+function currencySetting(value: string | undefined): string {
+  if (value === undefined || value === '') return 'EUR';
+  const code = value.trim().toUpperCase();
+  if (!/^[A-Z]{3}$/.test(code) || !Intl.supportedValuesOf('currency').includes(code)) {
+    throw new Error(`CURRENCY must be an ISO 4217 code such as EUR, GBP or USD, got "${value}"`);
+  }
+  return code;
 }

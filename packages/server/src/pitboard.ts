@@ -11,7 +11,9 @@ import type { Config } from './config.js';
 import { seedDemo } from './demo.js';
 import { createApi } from './http/api.js';
 import type { Router } from './http/router.js';
+import { ApprovalService } from './jobs/approval-service.js';
 import { JobService } from './jobs/job-service.js';
+import { approvalDecisionsOf } from './storage/approval-decisions.js';
 import { createLogger, type Logger } from './log.js';
 import { Metrics } from './metrics.js';
 import { RedisBus } from './scale/bus.js';
@@ -46,6 +48,8 @@ export interface Pitboard {
   hocuspocus: Hocuspocus;
   projector: Projector;
   jobs: JobService;
+  /** Lines after intake and customers' decisions (SPEC P10–P12). */
+  approvals: ApprovalService;
   inbox: Inbox;
   notifier: Notifier;
   /** Web Push to closed tabs: subscriptions, VAPID key, delivery. */
@@ -85,7 +89,7 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
     maxBufferedBytes: config.inboxMaxBufferedBytes,
     onDelivered: (ms) => metrics.deliveryLagSeconds.observe(ms)
   });
-  const notifier = new Notifier(storage, inbox, log, { observeHook: (ms) => metrics.hookSeconds.observe(ms) });
+  const notifier = new Notifier(storage, inbox, log, { observeHook: (ms) => metrics.hookSeconds.observe(ms) }, config.currency);
   projector.onJobChanges((changes) => notifier.onJobChanges(changes));
   projector.onJobChange(({ row, previous }) => inbox.deliverJob(row, previous));
   const shareFeed = new ShareFeed(bus, storage, config.shareStreams);
@@ -106,7 +110,15 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
   });
   const shareTokens = new ShareTokens(shareSecret.secret);
   const jobs = new JobService(storage, hocuspocus, admission, projector, config, shareTokens);
-  const services: Services = { auth, jobs, staff: new StaffDirectory(storage), notifications: new NotificationService(storage, inbox) };
+  const approvals = new ApprovalService(jobs, approvalDecisionsOf(storage), log);
+  const services: Services = {
+    auth,
+    jobs,
+    staff: new StaffDirectory(storage),
+    notifications: new NotificationService(storage, inbox),
+    approvals,
+    workshop: { currency: config.currency }
+  };
   const push = await PushService.start(new PushStorage(database), config.push, shareTokens, log);
   notifier.onStored((stored) => push.notify(stored));
   log.debug('share-link secret', { source: shareSecret.source });
@@ -158,6 +170,7 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
     hocuspocus,
     projector,
     jobs,
+    approvals,
     inbox,
     notifier,
     push,

@@ -4,6 +4,7 @@
  */
 import type { AuthService } from './auth/auth-service.js';
 import type { StaffDirectory } from './auth/staff-directory.js';
+import type { ApprovalService } from './jobs/approval-service.js';
 import type { JobService } from './jobs/job-service.js';
 import type { NotificationService } from './notifications/notification-service.js';
 
@@ -13,4 +14,13 @@ export interface Services {
   jobs: JobService;
   staff: StaffDirectory;
   notifications: NotificationService;
+  /** Lines after intake and the customer's decisions (SPEC A). */
+  approvals: ApprovalService;
+  /** What every page shows of the workshop's settings. */
+  workshop: WorkshopSettings;
+}
+
+export interface WorkshopSettings {
+  /** ISO 4217 code every price is shown in (`CURRENCY`). */
+  currency: string;
 }

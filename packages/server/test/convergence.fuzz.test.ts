@@ -4,7 +4,9 @@
  * reloaded end with the same content (equal snapshots and equal facts). The edits include parts
  * ordered and arrived and timers started and stopped, offline on two devices of one mechanic
  * (SPEC S7, P15, P16): every such update is accepted and the read model's clocked time is the
- * union of the merged sessions (C3).
+ * union of the merged sessions (C3). Mechanics also propose extra work on their replicas
+ * (offline too), and the customer decides lines through the share link while replicas are apart
+ * (SPEC A4).
  * FUZZ_SEEDS raises the number of seeds (the benchmark runs hundreds; CI a few dozen).
  */
 import {
@@ -14,6 +16,7 @@ import {
   isClockRunning,
   markPartArrived,
   orderPart,
+  proposeItem,
   readJob,
   reportStuck,
   resolveStuck,
@@ -45,10 +48,13 @@ describe('convergence fuzz', () => {
     let t: TestServer = await startTestServer({ db });
     const boss = await createUser(t.pitboard, 'manager');
     const theo = await createUser(t.pitboard, 'mechanic');
+    let proposals = 0;
+    let decisions = 0;
     for (let seed = 1; seed <= SEEDS; seed++) {
       const random = mulberry32(seed);
       const { body } = await api(t.url, boss.token).post('/api/jobs', { bike: `Fuzz ${seed}`, customer: { name: 'C' }, items: ['A', 'B', 'C', 'D'], mechanicId: theo.id });
       const name = `job:${body.id}`;
+      const shareToken = (body.shareUrl as string).split('/p/')[1]!;
       const people = [
         { user: theo, doc: new Y.Doc() },
         { user: boss, doc: new Y.Doc() },
@@ -63,9 +69,20 @@ describe('convergence fuzz', () => {
         const facts = readJob(doc);
         const now = new Date(Date.now() + step).toISOString();
         const r = random();
-        if (r < 0.35 && facts.items.length) {
-          const item = facts.items[Math.floor(random() * facts.items.length)]!;
+        const tickable = facts.items.filter((item) => item.approval === undefined || item.approval === 'approved');
+        if (r < 0.3 && tickable.length) {
+          const item = tickable[Math.floor(random() * tickable.length)]!;
           setItemDone(doc, item.id, !item.done, user.id, now);
+        } else if (r < 0.35 && user.role === 'mechanic') {
+          proposeItem(doc, { title: `extra ${seed}.${step}`, price: Math.floor(random() * 10_000), reason: 'worn', by: user.id, at: now });
+        } else if (r < 0.4) {
+          // The customer decides a line the server has (whatever the replicas hold right now).
+          const pending = (await t.pitboard.jobs.facts(body.id)).items.filter((item) => item.approval === 'pending');
+          const line = pending[Math.floor(random() * pending.length)];
+          if (line) {
+            const decided = await api(t.url).post(`/api/share/${shareToken}/approvals/${line.id}`, { decision: random() < 0.5 ? 'approved' : 'declined' });
+            expect(decided.status, `seed ${seed} decision`).toBe(200);
+          }
         } else if (r < 0.5) {
           addNote(doc, { text: `note ${seed}.${step}`, authorId: user.id, at: now, visibility: random() < 0.5 ? 'internal' : 'customer' });
         } else if (r < 0.57 && user.role === 'mechanic' && !facts.stuck?.open) {
@@ -119,7 +136,12 @@ describe('convergence fuzz', () => {
       expect(row.status).toBe(deriveStatus(readJob(stored)));
       const later = Date.now() + 60_000;
       expect(clockedSeconds(row.clock, later), `seed ${seed} clocked`).toBe(clockedSeconds(readJob(stored).clock, later));
+      proposals += readJob(stored).items.filter((item) => item.approval !== undefined).length;
+      decisions += readJob(stored).items.filter((item) => item.decidedAt !== undefined).length;
     }
     await t.stop();
+    // The seeds did propose and decide, so agreement covers them.
+    expect(proposals).toBeGreaterThan(SEEDS / 2);
+    expect(decisions).toBeGreaterThan(0);
   }, 240_000);
 });

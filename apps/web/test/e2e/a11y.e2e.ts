@@ -118,4 +118,22 @@ describe('accessibility (axe-core)', () => {
     }
     await share.close();
   });
+
+  it('extra work to approve: the share page (phone) and the manager job page (desktop) have no serious violations', async () => {
+    const mechanicId = mechanic.user.id;
+    const job = await manager.post<{ id: string; shareUrl: string }>('/api/jobs', { bike: 'Axe approvals', customer: { name: 'Ada' }, items: ['Service'], mechanicId });
+    await manager.post(`/api/jobs/${job.id}/items`, { title: 'New tyres', price: 8000 });
+    await mechanic.post(`/api/jobs/${job.id}/items`, { title: 'Replace brake pads', price: 4500, reason: 'Pads worn to 1 mm', needsApproval: true });
+    const share = await browser.newContext({ viewport: phone, baseURL: app.url });
+    const sharePage = await share.newPage();
+    await sharePage.goto(new URL(job.shareUrl).pathname);
+    await sharePage.getByRole('button', { name: /^Approve/ }).waitFor();
+    expect(await axeProblems(sharePage)).toEqual([]);
+    await share.close();
+    const { context, page } = await signIn(browser, app, DEMO.manager, { viewport: desktop });
+    await page.goto(`/board/jobs/${job.id}`, { waitUntil: 'networkidle' });
+    await page.getByRole('heading', { name: 'Approvals', exact: true }).waitFor();
+    expect(await axeProblems(page)).toEqual([]);
+    await context.close();
+  });
 });

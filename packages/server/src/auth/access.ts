@@ -5,13 +5,13 @@
  * `canOpenJob` (P8), which this module builds on. Framework-free: the web app imports it through
  * `@pitboard/server/contract`.
  */
-import { canOpenJob, type Actor, type Role } from '@pitboard/job-model';
+import { canOpenJob, type Actor, type Role, type Writer } from '@pitboard/job-model';
 import { ForbiddenError } from '../errors.js';
 
 /** The plain-words refusal when an area belongs to one role. */
 const ONLY: Record<Role, string> = { manager: 'managers only', mechanic: 'mechanics only', customer: 'customers only' };
 
-export function hasRole(who: Pick<Actor, 'role'> | null | undefined, role: Role): boolean {
+export function hasRole(who: Pick<Writer, 'role'> | null | undefined, role: Role): boolean {
   return who?.role === role;
 }
 
@@ -53,7 +53,9 @@ export function requireJobView(who: Actor, job: { customerId: string; assigneeId
  * Why `who` may not have the job's document open (or change it) now that its assignee is
  * `assigneeId`, as a shared close-reason code; null when they may (SPEC P7, P8).
  */
-export function jobDocumentRefusal(who: Actor, assigneeId: string | null): 'customer' | 'not_assigned' | null {
+export function jobDocumentRefusal(who: Writer, assigneeId: string | null): 'customer' | 'not_assigned' | null {
+  // The server writing a customer's decision for their share link (SPEC P12: only the decision fields).
+  if (who.role === 'share_link') return null;
   if (canOpenJob(who, assigneeId)) return null;
   return hasRole(who, 'customer') ? 'customer' : 'not_assigned';
 }

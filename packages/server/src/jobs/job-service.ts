@@ -14,7 +14,9 @@ import {
   progressOf,
   publicView,
   readJob,
+  totalOf,
   type Actor,
+  type Writer,
   type JobFacts,
   type JobSummary,
   type PublicJobView
@@ -88,7 +90,7 @@ export class JobService {
   }
 
   /** Applies `change` to the live job document as `actor`; durable when it resolves. */
-  async change(jobId: string, actor: Actor, change: (doc: Y.Doc) => void): Promise<JobFacts> {
+  async change(jobId: string, actor: Writer, change: (doc: Y.Doc) => void): Promise<JobFacts> {
     await this.requireJob(jobId);
     const connection = await this.hocuspocus.openDirectConnection(jobDocumentName(jobId), { server: true, actor });
     try {
@@ -140,6 +142,7 @@ export class JobService {
       progress: progressOf(facts),
       updatedAt: row.updatedAt,
       statusSince: row.statusSince,
+      total: totalOf(facts),
       promisedAt: facts.promisedAt ?? null,
       overdue: isOverdue(facts.promisedAt, status, now),
       clockedSeconds: clockedSeconds(facts.clock, now)
@@ -302,6 +305,8 @@ export type JobView = Omit<JobFacts, 'promisedAt'> & {
   clockedSeconds: number;
   status: string;
   progress: { done: number; total: number };
+  /** Cents (SPEC A5). */
+  total: number;
   updatedAt: string;
   statusSince: string;
 };

@@ -2,7 +2,7 @@
  * The read-model row of a job, computed from its facts. Lists, stats and the board read these
  * rows, so they never load documents.
  */
-import { clockedSeconds, compactClock, deriveStatus, isOverdue, progressOf, type JobFacts, type JobSummary } from '@pitboard/job-model';
+import { clockedSeconds, compactClock, deriveStatus, isOverdue, progressOf, totalOf, type JobFacts, type JobSummary } from '@pitboard/job-model';
 import type { JobRow } from '../storage/index.js';
 
 export function projectJob(facts: JobFacts, previous: JobRow | null, now: string): JobRow {
@@ -26,7 +26,8 @@ export function projectJob(facts: JobFacts, previous: JobRow | null, now: string
     collectedAt: facts.collectedAt ?? null,
     seq: previous?.seq ?? 0, // storage gives it the next one when saving
     promisedAt: facts.promisedAt ?? null,
-    clock: compactClock(facts.clock)
+    clock: compactClock(facts.clock),
+    total: totalOf(facts)
   };
 }
 
@@ -51,6 +52,7 @@ export function jobSummary(row: JobRow, forStaff: boolean, now = Date.now()): Jo
     promisedAt: row.promisedAt,
     overdue: isOverdue(row.promisedAt, row.status, now),
     clockedSeconds: clockedSeconds(row.clock, now),
+    total: row.total,
     ...(forStaff ? { customerName: row.customerName, description: row.description, stuckReason: row.stuckReason } : {})
   };
 }

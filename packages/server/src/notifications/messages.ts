@@ -2,9 +2,9 @@
  * What a notification says, per event kind (docs/product.md, Notifications). Texts for customers
  * name only their bike and counts: nothing internal.
  */
-import type { JobEvent, JobFacts } from '@pitboard/job-model';
+import { formatMoney, shownPrice, shownTitle, type JobEvent, type JobFacts } from '@pitboard/job-model';
 
-export function notificationText(event: JobEvent, facts: JobFacts): { title: string; body: string } {
+export function notificationText(event: JobEvent, facts: JobFacts, currency = 'EUR'): { title: string; body: string } {
   const job = `#${facts.number} ${facts.bike}`;
   switch (event.kind) {
     case 'assigned':
@@ -29,6 +29,16 @@ export function notificationText(event: JobEvent, facts: JobFacts): { title: str
       return { title: `Part arrived: ${job}`, body: `${event.note || 'A part'} arrived; work on ${job} can go on.` };
     case 'overdue':
       return { title: `Overdue: ${job}`, body: `${job} was promised for ${when(facts.promisedAt)} and is not ready yet.` };
+    case 'approval_requested':
+    case 'approval_decided': {
+      const line = facts.items.find((i) => i.id === event.itemId);
+      const what = line ? `${shownTitle(line)} (${formatMoney(shownPrice(line), currency)})` : 'a line';
+      if (event.kind === 'approval_requested') {
+        // To the customer: their bike, the line, its price and the reason — all on their page anyway.
+        return { title: `Your OK needed: ${what}`, body: `${facts.bike}: ${line?.reason || 'extra work was found'}. Approve or decline it on your repair page.` };
+      }
+      return { title: `Customer ${event.note === 'approved' ? 'approved' : 'declined'}: ${what}`, body: `${job}: decided from the share link.` };
+    }
   }
 }
 

@@ -22,7 +22,9 @@ export class Notifier {
     private readonly storage: Storage,
     private readonly inbox: Inbox,
     private readonly log: Logger,
-    private readonly metrics: NotifierMetrics = { observeHook: () => {} }
+    private readonly metrics: NotifierMetrics = { observeHook: () => {} },
+    /** Prices in texts (`CURRENCY`). */
+    private readonly currency = 'EUR'
   ) {}
 
   private readonly storedListeners: ((stored: NotificationRow[]) => void)[] = [];
@@ -57,7 +59,7 @@ export class Notifier {
           }
           const notifications: NewNotification[] = [];
           for (const event of deriveEvents(before, facts)) {
-            const text = notificationText(event, facts);
+            const text = notificationText(event, facts, this.currency);
             for (const userId of new Set(recipientsOf(event, facts, managerIds))) {
               notifications.push({
                 userId,

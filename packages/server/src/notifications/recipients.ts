@@ -22,14 +22,19 @@ export function recipientsOf(event: JobEvent, facts: JobFacts, managerIds: strin
     }
     case 'overdue':
       return managerIds;
+    case 'approval_requested':
+      return facts.customerId ? [facts.customerId] : [];
+    case 'approval_decided':
+      return [...(facts.assigneeId ? [facts.assigneeId] : []), ...managerIds];
   }
 }
 
 /**
  * Whether a change reaching these facts could tell the managers (the only recipients that need
- * the user list): a job now in quality check (E4) or with an open stuck report (E5). Otherwise
+ * the user list): a job now in quality check (E4), with an open stuck report (E5) or a decided line (E11). Otherwise
  * the notifier does not read the managers at all.
  */
 export function mayTellManagers(facts: JobFacts): boolean {
-  return facts.stuck?.open === true || deriveStatus(facts) === 'quality_check';
+  // E11: a decided line may be newly decided (its key keeps a repeat from telling twice).
+  return facts.stuck?.open === true || deriveStatus(facts) === 'quality_check' || facts.items.some((i) => i.decidedAt !== undefined);
 }

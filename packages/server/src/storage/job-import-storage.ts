@@ -5,6 +5,7 @@
 import type { Kysely } from 'kysely';
 import { ConflictError } from '../errors.js';
 import type { OpenDatabase } from './database.js';
+import { fromJob } from './kysely-storage.js';
 import type { Database } from './schema.js';
 import type { JobRow, UserRow } from './storage.js';
 
@@ -49,25 +50,7 @@ export class JobImportStorage {
       const row = { ...job.row, seq: Number(counter.value) };
       await trx
         .insertInto('jobs')
-        .values({
-          id: row.id,
-          number: row.number,
-          bike: row.bike,
-          description: row.description,
-          customer_id: row.customerId,
-          customer_name: row.customerName,
-          assignee_id: row.assigneeId,
-          status: row.status,
-          items_done: row.itemsDone,
-          items_total: row.itemsTotal,
-          stuck_reason: row.stuckReason,
-          created_at: row.createdAt,
-          updated_at: row.updatedAt,
-          status_since: row.statusSince,
-          collected_at: row.collectedAt,
-          event_baseline: job.baseline,
-          seq: row.seq
-        })
+        .values({ ...fromJob(row), event_baseline: job.baseline })
         .execute();
       await trx.insertInto('documents').values({ name: job.documentName, state: job.state, updated_at: row.updatedAt }).execute();
       return row;

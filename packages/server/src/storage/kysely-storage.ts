@@ -31,6 +31,11 @@ export class KyselyStorage implements Storage {
   readonly overdueAlerts: OverdueAlerts;
   private readonly db: Kysely<Database>;
 
+  /** The query builder, for stores of other areas on the same database (e.g. approval-decisions.ts). */
+  get kysely(): Kysely<Database> {
+    return this.db;
+  }
+
   constructor(private readonly opened: OpenDatabase) {
     this.db = opened.db;
     this.dialect = opened.dialect;
@@ -549,11 +554,12 @@ function toJob(r: Selectable<JobsTable>): JobRow {
     collectedAt: r.collected_at,
     seq: Number(r.seq),
     promisedAt: r.promised_at ?? null,
-    clock: readClock(r.clock)
+    clock: readClock(r.clock),
+    total: Number(r.total ?? 0)
   };
 }
 
-function fromJob(j: JobRow): JobsTable {
+export function fromJob(j: JobRow): JobsTable {
   return {
     id: j.id,
     number: j.number,
@@ -572,7 +578,8 @@ function fromJob(j: JobRow): JobsTable {
     collected_at: j.collectedAt,
     seq: j.seq,
     promised_at: j.promisedAt,
-    clock: j.clock.length === 0 ? null : JSON.stringify(j.clock)
+    clock: j.clock.length === 0 ? null : JSON.stringify(j.clock),
+    total: j.total
   };
 }
 

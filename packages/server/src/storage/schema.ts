@@ -63,6 +63,8 @@ export interface JobsTable {
   promised_at: string | null;
   /** JSON of the clocked spans (`compactClock`, SPEC C3); null when none. */
   clock: string | null;
+  /** Sum of the prices of the lines not declined, in cents (SPEC A5). */
+  total: number;
 }
 
 export interface ShareLinksTable {
@@ -100,6 +102,17 @@ export interface OverdueAlertsTable {
   fired_at: string;
 }
 
+/** A customer's decision on a line, claimed once per (job, item) before it is written to the document (SPEC A4). */
+export interface ApprovalDecisionsTable {
+  job_id: string;
+  item_id: string;
+  decision: 'approved' | 'declined';
+  title: string;
+  price: number;
+  share_link_id: string;
+  decided_at: string;
+}
+
 export interface CountersTable {
   name: string;
   value: number;
@@ -115,4 +128,5 @@ export interface Database {
   notifications: NotificationsTable;
   counters: CountersTable;
   overdue_alerts: OverdueAlertsTable;
+  approval_decisions: ApprovalDecisionsTable;
 }

@@ -46,6 +46,8 @@ export interface JobRow {
   promisedAt: string | null;
   /** Clocked work as disjoint spans (SPEC C3): clocked time is computed when read. */
   clock: ClockSpan[];
+  /** Sum of the prices of the lines not declined, in cents (SPEC A5). */
+  total: number;
 }
 
 export interface JobFilter {

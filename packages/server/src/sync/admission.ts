@@ -10,7 +10,7 @@
  * (copying the document per update was most of the server's time per edit). A refused, malformed
  * or unstored update makes the shadow wrong: it is rebuilt from the live document.
  */
-import { checkChange, readRaw, type Actor, type RawJob } from '@pitboard/job-model';
+import { checkChange, readRaw, type RawJob, type Writer } from '@pitboard/job-model';
 import * as Y from 'yjs';
 import { hasRole, jobDocumentRefusal } from '../auth/access.js';
 import { ForbiddenError, refusal } from '../errors.js';
@@ -120,7 +120,7 @@ export class Admission {
     private readonly budget: JobBudget = UNLIMITED
   ) {}
 
-  async admit(doc: Y.Doc & { name: string }, actor: Actor, update: Uint8Array): Promise<void> {
+  async admit(doc: Y.Doc & { name: string }, actor: Writer, update: Uint8Array): Promise<void> {
     if (isEmptyUpdate(update)) return;
     if (hasRole(actor, 'customer')) throw new ForbiddenError('customers cannot change jobs', 'customer');
     const shadow = this.shadowOf(doc);

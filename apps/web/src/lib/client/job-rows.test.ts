@@ -17,7 +17,8 @@ const row = (id: string, seq: number, status = 'assigned'): JobSummary => ({
   seq,
   promisedAt: null,
   overdue: false,
-  clockedSeconds: 0
+  clockedSeconds: 0,
+  total: 0
 });
 
 describe('JobRows', () => {

@@ -8,6 +8,7 @@ import * as initial from './20261126T2200_initial.js';
 import * as notifications from './20261126T2300_notifications.js';
 import * as jobSeq from './20261202T0700_job_seq.js';
 import * as healthProbe from './20261202T0800_health_probe.js';
+import * as approvals from './20261202T1000_approvals.js';
 import * as workshopDay from './20261202T1020_workshop_day.js';
 import * as push from './20261202T1040_push.js';
 
@@ -21,6 +22,7 @@ export const MIGRATIONS: Migration[] = [
   { name: '20261126T2300_notifications', up: notifications.up },
   { name: '20261202T0700_job_seq', up: jobSeq.up },
   { name: '20261202T0800_health_probe', up: healthProbe.up },
+  { name: '20261202T1000_approvals', up: approvals.up },
   { name: '20261202T1020_workshop_day', up: workshopDay.up },
   { name: '20261202T1040_push', up: push.up }
 ];
