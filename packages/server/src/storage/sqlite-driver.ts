@@ -40,11 +40,22 @@ const RETRYABLE = new Set(['SQLITE_BUSY', 'SQLITE_BUSY_RECOVERY', 'SQLITE_BUSY_T
 
 export function lockWaitingSqliteDialect(database: SqliteDatabase, options: LockWaitOptions): Dialect {
   return {
-    createAdapter: () => new SqliteAdapter(),
+    createAdapter: () => new TransactionalDdlSqliteAdapter(),
     createDriver: () => new LockWaitingSqliteDriver(database, options),
     createIntrospector: (db: Kysely<any>) => new SqliteIntrospector(db),
     createQueryCompiler: () => new SqliteQueryCompiler()
   };
+}
+
+/**
+ * SQLite runs DDL inside transactions; saying so makes Kysely's Migrator apply the pending
+ * migrations in one write transaction (BEGIN IMMEDIATE here): all or none, and a second
+ * process starting on the same file waits for the first instead of migrating beside it.
+ */
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
 }
 
 class Connection implements DatabaseConnection {
