@@ -31,8 +31,8 @@ export class Prepared<A extends readonly unknown[]> {
   }
 }
 
-/** The notification engine's queries (run for every projected edit) and the inbox's unread count. */
-export function hotQueries(db: Kysely<Database>, dialect: 'sqlite' | 'postgres') {
+/** The notification engine's queries (run for every projected edit) and the inbox's unread count (notifications.ts). */
+export function notificationQueries(db: Kysely<Database>, dialect: 'sqlite' | 'postgres') {
   return {
     baseline: new Prepared<[string]>((arg) => {
       const q = db.selectFrom('jobs').select('event_baseline').where('id', '=', arg(0));
@@ -46,14 +46,6 @@ export function hotQueries(db: Kysely<Database>, dialect: 'sqlite' | 'postgres')
         .updateTable('counters')
         .set((eb) => ({ value: eb('value', '+', 1) }))
         .where('name', '=', 'notification_seq')
-        .returning('value')
-    ),
-    /** Advances the job-row counter by a batch's size (docs/sync.md, Catching up). */
-    advanceJobSeq: new Prepared<[number]>((arg) =>
-      db
-        .updateTable('counters')
-        .set((eb) => ({ value: eb('value', '+', arg(0)) }))
-        .where('name', '=', 'job_seq')
         .returning('value')
     ),
     coalesce: new Prepared<[string, string, string, number, string, string, string]>((arg) =>
