@@ -31,6 +31,7 @@ import { persistence } from './sync/extension-persistence.js';
 import { Projector } from './sync/extension-projector.js';
 import { sha256Hex } from './auth/tokens.js';
 import { SessionGuard } from './sync/session-guard.js';
+import { storeAllDocuments } from './sync/hocuspocus-internals.js';
 
 export interface Pitboard {
   config: Config;
@@ -190,21 +191,6 @@ function connectionsByRole(hocuspocus: Hocuspocus): Record<string, number> {
     }
   }
   return counts;
-}
-
-/** Runs every pending (debounced) store now and waits until all have finished. */
-async function storeAllDocuments(hocuspocus: Hocuspocus): Promise<void> {
-  hocuspocus.flushPendingStores();
-  for (let i = 0; i < 200; i++) {
-    const busy = [...hocuspocus.documents.values()].some(
-      (d) =>
-        hocuspocus.debouncer.isDebounced(`onStoreDocument-${d.name}`) ||
-        hocuspocus.debouncer.isCurrentlyExecuting(`onStoreDocument-${d.name}`) ||
-        d.saveMutex.isLocked()
-    );
-    if (!busy) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 /**
