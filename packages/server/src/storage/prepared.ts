@@ -8,6 +8,8 @@ import type { CompiledQuery, Compilable, Kysely, QueryResult } from 'kysely';
 import type { Database } from './schema.js';
 
 /** Stands for the i-th argument while the query is built (any type: only its position matters). */
+// `any`: the placeholder stands where Kysely expects a value of each column's own type.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Arg = (i: number) => any;
 
 const MARK = '\u0000pitboard-arg:';

@@ -21,7 +21,6 @@ import {
   type DatabaseConnection,
   type Dialect,
   type Driver,
-  type Kysely,
   type QueryCompiler,
   type QueryResult,
   type SqliteDatabase,
@@ -42,7 +41,7 @@ export function lockWaitingSqliteDialect(database: SqliteDatabase, options: Lock
   return {
     createAdapter: () => new TransactionalDdlSqliteAdapter(),
     createDriver: () => new LockWaitingSqliteDriver(database, options),
-    createIntrospector: (db: Kysely<any>) => new SqliteIntrospector(db),
+    createIntrospector: (db) => new SqliteIntrospector(db),
     createQueryCompiler: () => new SqliteQueryCompiler()
   };
 }

@@ -10,7 +10,6 @@ import type { Dialect } from '../../src/storage/dialect.js';
 import type { TestDatabase } from './server.js';
 
 // Tables the `Database` type does not describe (bookkeeping, an old layout).
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyDb = Kysely<any>;
 
 export interface SchemaSnapshot {

@@ -11,7 +11,6 @@ import type { Dialect } from '../dialect.js';
 
 export interface MigrationModule {
   // A migration sees the schema of its own time, not today's `Database` type (Kysely's advice).
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   up(db: Kysely<any>, dialect: Dialect): Promise<void>;
 }
 
