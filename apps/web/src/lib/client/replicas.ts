@@ -1,4 +1,7 @@
 /**
+ * Long file: still five parts together (write-ahead log, replica, store, list cache, registry);
+ * issue 11 splits them into files of one concern each.
+ *
  * Local replicas of job documents. Each job the user works on lives
  * in IndexedDB as its Yjs document (Dexie + y-dexie); a replica opens from there at once and
  * then syncs through a `Link` (Hocuspocus in the browser).
