@@ -64,6 +64,10 @@ export async function setOffline(context: BrowserContext, offline: boolean): Pro
   await context.setOffline(offline);
 }
 
+/**
+ * Polls `fn` until `ok` holds; hand-written rather than vi.waitFor because the board bench and
+ * soak scripts use it too, and they run outside vitest (vi.waitFor needs its runner).
+ */
 export async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000, what = 'condition'): Promise<T> {
   const end = Date.now() + ms;
   let last: T | undefined;
