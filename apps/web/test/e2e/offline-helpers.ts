@@ -1,11 +1,24 @@
 /** Helpers shared by the offline and mechanic journeys (API as a person, waiting on the page). */
-import type { BrowserContext, Page } from 'playwright-core';
-import { DEMO, screenshot, type App } from './harness.js';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { DEMO, screenshot, useApp, type App } from './harness.js';
 
 export interface Api {
   user: { id: string; name: string; role: string };
   get<T = unknown>(path: string): Promise<T>;
   post<T = unknown>(path: string, body?: unknown): Promise<T>;
+}
+
+/** What a journey suite works with: the built app, a browser, and the demo manager's and mechanic's API clients. */
+export interface DemoShop {
+  app: App;
+  browser: Browser;
+  manager: Api;
+  mechanic: Api;
+}
+
+/** Starts the app and a browser for the suite (harness `useApp`), signs in the demo manager and mechanic, hands them to `ready`. */
+export function useDemoShop(ready: (shop: DemoShop) => void): void {
+  useApp(async (app, browser) => ready({ app, browser, manager: await apiAs(app, DEMO.manager), mechanic: await apiAs(app, DEMO.mechanic) }));
 }
 
 /** Signs in through the JSON API and calls it with the bearer token. */

@@ -4,19 +4,14 @@
  * link, in one transaction.
  */
 import type { Kysely, Selectable } from 'kysely';
+import type { JobFacts } from '@pitboard/job-model';
 import { Prepared } from './prepared.js';
 import type { Database, JobsTable } from './schema.js';
 import { insertShareLink, type ShareLinkRow } from './share-links.js';
 import { insertUser, type UserRow } from './users.js';
 
-export interface JobRow {
-  id: string;
-  number: number;
-  bike: string;
-  description: string;
-  customerId: string;
-  customerName: string;
-  assigneeId: string | null;
+/** A job's row in the read model: its identifying facts as the job model names them, and what is derived. */
+export interface JobRow extends Pick<JobFacts, 'id' | 'number' | 'bike' | 'description' | 'customerId' | 'customerName' | 'assigneeId'> {
   status: string;
   itemsDone: number;
   itemsTotal: number;

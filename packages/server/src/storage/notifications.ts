@@ -21,14 +21,8 @@ export interface NotificationRow {
   resolvedAt: string | null;
 }
 
-export interface NewNotification {
-  userId: string;
-  jobId: string;
-  kind: string;
-  eventKey: string;
-  title: string;
-  body: string;
-  createdAt: string;
+/** A notification to store: a row's content, before storage gives it an id and a `seq`. */
+export interface NewNotification extends Pick<NotificationRow, 'userId' | 'jobId' | 'kind' | 'eventKey' | 'title' | 'body' | 'createdAt'> {
   /** Replace (and mark unread again) an entry with the same key instead of keeping the first. */
   coalesce?: boolean;
 }
