@@ -31,8 +31,11 @@ export function illFormedPaths(doc: Y.Doc): string[] {
   return paths;
 }
 
+/** The parts of a shared type these checks walk: its keyed items and its list of items. */
+type Walked = Pick<Y.AbstractType<Y.YEvent<Y.Map<unknown>>>, '_map' | '_start'>;
+
 /** Every live key of `type` must hold a plain value. */
-function plainKeys(path: string, type: Y.AbstractType<any>, paths: string[]): void {
+function plainKeys(path: string, type: Walked, paths: string[]): void {
   type._map.forEach((item, key) => {
     if (!item.deleted && !(item.content instanceof Y.ContentAny)) paths.push(`${path}.${key}`);
   });
@@ -43,7 +46,7 @@ function plainKeys(path: string, type: Y.AbstractType<any>, paths: string[]): vo
  * list entry that is a plain value is read (wrapped, see RawJob) and refused by the field checks;
  * the ones flagged here are those whose content JSON would hide.
  */
-function mapEntries(path: string, type: Y.AbstractType<any>, paths: string[]): void {
+function mapEntries(path: string, type: Walked, paths: string[]): void {
   let index = 0;
   for (let item = type._start; item !== null; item = item.right) {
     if (item.deleted) continue;
@@ -60,7 +63,7 @@ function mapEntries(path: string, type: Y.AbstractType<any>, paths: string[]): v
   }
 }
 
-function hasLiveListContent(type: Y.AbstractType<any>): boolean {
+function hasLiveListContent(type: Walked): boolean {
   for (let item = type._start; item !== null; item = item.right) if (!item.deleted) return true;
   return false;
 }

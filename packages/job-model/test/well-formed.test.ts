@@ -33,7 +33,7 @@ function noteWithText(text: unknown): Y.Map<unknown> {
 }
 
 /** Inserts a raw Yjs item with `content` into `parent` (list content when `key` is null), as a crafted update would. */
-function integrate(doc: Y.Doc, parent: Y.AbstractType<any>, key: string | null, content: Y.ContentAny | Y.ContentFormat) {
+function integrate(doc: Y.Doc, parent: Y.Map<unknown> | Y.Array<unknown>, key: string | null, content: Y.ContentAny | Y.ContentFormat) {
   doc.transact((tr) => {
     const id = Y.createID(doc.clientID, Y.getState(doc.store, doc.clientID));
     // At the list's start, or as a key's first (so current) value.

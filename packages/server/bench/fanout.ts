@@ -6,7 +6,9 @@
  *   npm run bench:fanout     (FANOUT_JOBS, FANOUT_RATE edits/s, FANOUT_SECONDS)
  */
 import { readJob, setItemDone } from '@pitboard/job-model';
+import { hashPassword } from '../src/auth/passwords.js';
 import { addUser } from '../src/auth/users.js';
+import { openDatabase } from '../src/storage/database.js';
 import { api, connect, openInbox, openTestStorage, spawnServer, testDatabase, type InboxClient } from '../test/helpers/server.js';
 
 const JOBS = Number(process.env.FANOUT_JOBS ?? 497); // 5 + 497 customers + 497 mechanic connections ≈ 1,000 sockets
@@ -55,14 +57,12 @@ for (let j = 0; j < JOBS; j++) {
   jobs.push({ id: r.body.id, itemIds: [], doc: null as never });
 }
 // Customers created at intake have no password: give them one, then each signs in (one inbox each).
-const s2 = await openTestStorage(db);
-const { hashPassword } = await import('../src/auth/passwords.js');
+const direct = await openDatabase(db);
 const hash = await hashPassword('correct horse');
 for (let j = 0; j < JOBS; j++) {
-  const u = await s2.getUserByEmail(`c${j}@f.dev`);
-  await (s2 as unknown as { db: import('kysely').Kysely<any> }).db.updateTable('users').set({ password_hash: hash }).where('id', '=', u!.id).execute();
+  await direct.db.updateTable('users').set({ password_hash: hash }).where('email', '=', `c${j}@f.dev`).execute();
 }
-await s2.close();
+await direct.close();
 for (let j = 0; j < JOBS; j++) {
   const c = await login(`c${j}@f.dev`);
   const inbox = await openInbox(server.wsUrl, { id: c.user.id, role: 'customer', email: c.user.email, token: c.token });

@@ -11,7 +11,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { readJob, setItemDone } from '@pitboard/job-model';
 import * as Y from 'yjs';
 import { connect, type Client } from '../test/helpers/server.js';
-import { cleanUp, cpuMs, isMain, quantile, rssKiB, seedWorkshop, sleep, startPitboard, startTarget, type Seeded, type Target } from './lib/common.js';
+import { cleanUp, cpuMs, eachServer, isMain, quantile, rssKiB, seedWorkshop, sleep, startPitboard, withWorkshop, type Seeded, type Target } from './lib/common.js';
 
 export interface LoadRow {
   offered: number;
@@ -82,35 +82,27 @@ async function offer(target: Target, seeded: Seeded, jobs: { clients: Client[]; 
 
 /** For each server: open `connections` on `jobs` jobs once, then offer each rate for `seconds`. */
 export async function measureLoad(options: { connections: number; jobs: number; rates: number[]; seconds: number; servers: ('bare' | 'pitboard')[]; log?: (line: string) => void }) {
-  const seeded = await seedWorkshop(options.jobs, 10);
-  const results: Partial<Record<'bare' | 'pitboard', LoadRow[]>> = {};
-  try {
-    for (const which of options.servers) {
-      const target = await startTarget(which, seeded);
-      try {
-        const conns = await open(target, seeded, options.connections);
-        // Warm up (documents just loaded are projected once, the JIT settles): not measured.
-        await offer(target, seeded, conns.jobs, options.rates[0]!, 2, conns.dropped);
-        await sleep(1000);
-        const rows: LoadRow[] = [];
-        for (const rate of options.rates) {
-          const row = await offer(target, seeded, conns.jobs, rate, options.seconds, conns.dropped);
-          rows.push(row);
-          options.log?.(
-            `${which.padEnd(9)} ${conns.opened} connections, offered ${rate}/s, sent ${row.sent.toFixed(0)}/s: delivered ${(row.delivered * 100).toFixed(1)}%, ` +
-              `edit→peer p50 ${row.p50.toFixed(2)} ms p90 ${row.p90.toFixed(2)} ms p99 ${row.p99.toFixed(2)} ms, CPU ${row.cpuPerEdit.toFixed(3)} ms/edit, dropped ${row.dropped}, generator lag p99 ${row.generatorLagP99.toFixed(0)} ms`
-          );
-        }
-        conns.close();
-        results[which] = rows;
-      } finally {
-        await target.stop();
+  return withWorkshop(options.jobs, 10, async (seeded) => {
+    const results: Partial<Record<'bare' | 'pitboard', LoadRow[]>> = {};
+    await eachServer(seeded, options.servers, async (which, target) => {
+      const conns = await open(target, seeded, options.connections);
+      // Warm up (documents just loaded are projected once, the JIT settles): not measured.
+      await offer(target, seeded, conns.jobs, options.rates[0]!, 2, conns.dropped);
+      await sleep(1000);
+      const rows: LoadRow[] = [];
+      for (const rate of options.rates) {
+        const row = await offer(target, seeded, conns.jobs, rate, options.seconds, conns.dropped);
+        rows.push(row);
+        options.log?.(
+          `${which.padEnd(9)} ${conns.opened} connections, offered ${rate}/s, sent ${row.sent.toFixed(0)}/s: delivered ${(row.delivered * 100).toFixed(1)}%, ` +
+            `edit→peer p50 ${row.p50.toFixed(2)} ms p90 ${row.p90.toFixed(2)} ms p99 ${row.p99.toFixed(2)} ms, CPU ${row.cpuPerEdit.toFixed(3)} ms/edit, dropped ${row.dropped}, generator lag p99 ${row.generatorLagP99.toFixed(0)} ms`
+        );
       }
-    }
-  } finally {
-    cleanUp(seeded);
-  }
-  return results;
+      conns.close();
+      results[which] = rows;
+    });
+    return results;
+  });
 }
 
 if (isMain(import.meta.url)) {

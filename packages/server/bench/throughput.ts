@@ -10,7 +10,7 @@
  */
 import { readJob, setItemDone } from '@pitboard/job-model';
 import { connect, type Client } from '../test/helpers/server.js';
-import { cleanUp, cpuMs, isMain, quantile, seedWorkshop, sleep, startTarget, type Seeded, type Target } from './lib/common.js';
+import { cpuMs, eachServer, isMain, quantile, sleep, withWorkshop, type Seeded, type Target } from './lib/common.js';
 
 export interface ThroughputRow {
   rate: number;
@@ -55,28 +55,25 @@ async function run(target: Target, seeded: Seeded, seconds: number): Promise<Thr
 
 /** `rounds` rounds, each running the bare server then Pitboard on the same stored jobs. */
 export async function measureThroughput(options: { jobs: number; seconds: number; rounds: number; servers?: ('bare' | 'pitboard')[]; cpuProfDir?: string; log?: (line: string) => void }) {
-  const seeded = await seedWorkshop(options.jobs, 20);
-  const results: Record<'bare' | 'pitboard', ThroughputRow[]> = { bare: [], pitboard: [] };
-  try {
+  return withWorkshop(options.jobs, 20, async (seeded) => {
+    const results: Record<'bare' | 'pitboard', ThroughputRow[]> = { bare: [], pitboard: [] };
     for (let round = 0; round < options.rounds; round++) {
-      for (const which of options.servers ?? (['bare', 'pitboard'] as const)) {
-        const target = await startTarget(which, seeded, options.cpuProfDir);
-        try {
+      await eachServer(
+        seeded,
+        options.servers ?? ['bare', 'pitboard'],
+        async (which, target) => {
           const row = await run(target, seeded, options.seconds);
           results[which].push(row);
           options.log?.(
             `${which.padEnd(9)} ${row.edits} edits in ${options.seconds} s = ${row.rate.toFixed(0)} edits/s  ` +
               `p50 ${row.p50.toFixed(2)} ms  p99 ${row.p99.toFixed(2)} ms  server CPU ${row.cpuPerEdit.toFixed(3)} ms/edit`
           );
-        } finally {
-          await target.stop();
-        }
-      }
+        },
+        options.cpuProfDir
+      );
     }
-  } finally {
-    cleanUp(seeded);
-  }
-  return results;
+    return results;
+  });
 }
 
 if (isMain(import.meta.url)) {

@@ -13,7 +13,6 @@ import { createApi } from './http/api.js';
 import type { Router } from './http/router.js';
 import { ApprovalService } from './jobs/approval-service.js';
 import { JobService } from './jobs/job-service.js';
-import { approvalDecisionsOf } from './storage/approval-decisions.js';
 import { createLogger, type Logger } from './log.js';
 import { Metrics } from './metrics.js';
 import { RedisBus } from './scale/bus.js';
@@ -39,6 +38,7 @@ import { Projector } from './sync/extension-projector.js';
 import { sha256Hex } from './auth/tokens.js';
 import { SessionGuard } from './sync/session-guard.js';
 import type { Services } from './services.js';
+import { storeAllDocuments } from './sync/hocuspocus-internals.js';
 
 export interface Pitboard {
   config: Config;
@@ -110,7 +110,7 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
   });
   const shareTokens = new ShareTokens(shareSecret.secret);
   const jobs = new JobService(storage, hocuspocus, admission, projector, config, shareTokens);
-  const approvals = new ApprovalService(jobs, approvalDecisionsOf(storage), log);
+  const approvals = new ApprovalService(jobs, storage.approvalDecisions, log);
   const services: Services = {
     auth,
     jobs,
@@ -225,21 +225,6 @@ function connectionsByRole(hocuspocus: Hocuspocus): Record<string, number> {
     }
   }
   return counts;
-}
-
-/** Runs every pending (debounced) store now and waits until all have finished. */
-async function storeAllDocuments(hocuspocus: Hocuspocus): Promise<void> {
-  hocuspocus.flushPendingStores();
-  for (let i = 0; i < 200; i++) {
-    const busy = [...hocuspocus.documents.values()].some(
-      (d) =>
-        hocuspocus.debouncer.isDebounced(`onStoreDocument-${d.name}`) ||
-        hocuspocus.debouncer.isCurrentlyExecuting(`onStoreDocument-${d.name}`) ||
-        d.saveMutex.isLocked()
-    );
-    if (!busy) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 /**

@@ -4,7 +4,6 @@
  * on a second decision — also when two arrive at once, and on two instances of one database.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { approvalDecisionsOf } from '../src/storage/approval-decisions.js';
 import { api, createUser, openInbox, startTestServer, testDatabase, waitFor, type TestServer, type TestUser } from './helpers/server.js';
 
 async function patch(base: string, token: string, path: string, body: unknown) {
@@ -175,7 +174,7 @@ describe('API: lines, proposals and approvals', () => {
     const job = await newJob();
     const { body } = await propose(job.id);
     const decidedAt = new Date(Date.now() - 60_000).toISOString();
-    const claimed = await approvalDecisionsOf(t.pitboard.storage).claim({ jobId: job.id, itemId: body.id, decision: 'declined', title: 'Replace brake pads', price: 4500, shareLinkId: job.linkId, decidedAt });
+    const claimed = await t.pitboard.storage.approvalDecisions.claim({ jobId: job.id, itemId: body.id, decision: 'declined', title: 'Replace brake pads', price: 4500, shareLinkId: job.linkId, decidedAt });
     expect(claimed).toBe(true);
     expect((await view(job.id)).items.at(-1).approval).toBe('pending');
     const again = await api(t.url).post(`/api/share/${job.token}/approvals/${body.id}`, { decision: 'approved' });

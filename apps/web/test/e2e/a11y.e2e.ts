@@ -8,8 +8,8 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { DEMO, phone, screenshot, signIn, type App, useApp } from './harness.js';
-import { apiAs, type Api } from './offline-helpers.js';
+import { DEMO, phone, screenshot, signIn, type App } from './harness.js';
+import { useDemoShop, type Api } from './offline-helpers.js';
 
 // Evaluated through DevTools, not added as a <script>: the pages' CSP (nonces) refuses inline
 // scripts, as it should.
@@ -40,17 +40,8 @@ async function axeProblems(page: Page): Promise<Finding[]> {
 }
 
 describe('accessibility (axe-core)', () => {
-  let app: App;
-  let browser: Browser;
-  let manager: Api;
-  let mechanic: Api;
-
-  useApp(async (a, b) => {
-    app = a;
-    browser = b;
-    manager = await apiAs(app, DEMO.manager);
-    mechanic = await apiAs(app, DEMO.mechanic);
-  });
+  let app: App, browser: Browser, manager: Api, mechanic: Api;
+  useDemoShop((shop) => ({ app, browser, manager, mechanic } = shop));
 
   it.each([
     ['desktop', desktop],

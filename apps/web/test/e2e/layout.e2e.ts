@@ -6,8 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import path from 'node:path';
-import { DEMO, artifacts, phone, signIn, type App, useApp } from './harness.js';
-import { apiAs, shot, type Api, type JobView } from './offline-helpers.js';
+import { DEMO, artifacts, phone, signIn, type App } from './harness.js';
+import { useDemoShop, shot, type Api, type JobView } from './offline-helpers.js';
 
 const poll = { timeout: 15_000, interval: 100 };
 type Box = { left: number; right: number; top: number; bottom: number };
@@ -18,17 +18,8 @@ const box = (page: Page, selector: string) =>
   });
 
 describe('layout on the screens', () => {
-  let app: App;
-  let browser: Browser;
-  let manager: Api;
-  let mechanic: Api;
-
-  useApp(async (a, b) => {
-    app = a;
-    browser = b;
-    manager = await apiAs(app, DEMO.manager);
-    mechanic = await apiAs(app, DEMO.mechanic);
-  });
+  let app: App, browser: Browser, manager: Api, mechanic: Api;
+  useDemoShop((shop) => ({ app, browser, manager, mechanic } = shop));
 
   it('the sync bar stays visible below the app header at every scroll position', async () => {
     const items = Array.from({ length: 14 }, (_, i) => `Item number ${i + 1}`);

@@ -1,21 +1,12 @@
 /** The mechanic's screens on a phone: my jobs by urgency, the checklist, notes, stuck, QC, alerts. */
 import { describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { DEMO, phone, signIn, type App, useApp } from './harness.js';
-import { apiAs, pendingCount, shot, syncText, until, type Api, type JobView } from './offline-helpers.js';
+import { DEMO, phone, signIn, type App } from './harness.js';
+import { apiAs, useDemoShop, pendingCount, shot, syncText, until, type Api, type JobView } from './offline-helpers.js';
 
 describe('mechanic screens', () => {
-  let app: App;
-  let browser: Browser;
-  let manager: Api;
-  let mechanic: Api;
-
-  useApp(async (a, b) => {
-    app = a;
-    browser = b;
-    manager = await apiAs(app, DEMO.manager);
-    mechanic = await apiAs(app, DEMO.mechanic);
-  });
+  let app: App, browser: Browser, manager: Api, mechanic: Api;
+  useDemoShop((shop) => ({ app, browser, manager, mechanic } = shop));
 
   it('lists my jobs most urgent first, each a link named by number and bike', async () => {
     const { id: stuckId } = await manager.post<{ id: string }>('/api/jobs', { bike: 'Orbea Orca stuck', customer: { name: 'Pat' }, items: ['Headset'], mechanicId: mechanic.user.id });

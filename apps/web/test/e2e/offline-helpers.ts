@@ -1,11 +1,24 @@
 /** Helpers shared by the offline and mechanic journeys (API as a person, waiting on the page). */
-import type { BrowserContext, Page } from 'playwright-core';
-import { DEMO, screenshot, type App } from './harness.js';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { DEMO, screenshot, useApp, type App } from './harness.js';
 
 export interface Api {
   user: { id: string; name: string; role: string };
   get<T = unknown>(path: string): Promise<T>;
   post<T = unknown>(path: string, body?: unknown): Promise<T>;
+}
+
+/** What a journey suite works with: the built app, a browser, and the demo manager's and mechanic's API clients. */
+export interface DemoShop {
+  app: App;
+  browser: Browser;
+  manager: Api;
+  mechanic: Api;
+}
+
+/** Starts the app and a browser for the suite (harness `useApp`), signs in the demo manager and mechanic, hands them to `ready`. */
+export function useDemoShop(ready: (shop: DemoShop) => void): void {
+  useApp(async (app, browser) => ready({ app, browser, manager: await apiAs(app, DEMO.manager), mechanic: await apiAs(app, DEMO.mechanic) }));
 }
 
 /** Signs in through the JSON API and calls it with the bearer token. */
@@ -64,6 +77,10 @@ export async function setOffline(context: BrowserContext, offline: boolean): Pro
   await context.setOffline(offline);
 }
 
+/**
+ * Polls `fn` until `ok` holds; hand-written rather than vi.waitFor because the board bench and
+ * soak scripts use it too, and they run outside vitest (vi.waitFor needs its runner).
+ */
 export async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000, what = 'condition'): Promise<T> {
   const end = Date.now() + ms;
   let last: T | undefined;

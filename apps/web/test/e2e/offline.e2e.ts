@@ -4,21 +4,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { DEMO, phone, signIn, type App, useApp } from './harness.js';
-import { apiAs, pendingCount, setOffline, shot, syncText, until, waitForServiceWorker, type Api, type JobView } from './offline-helpers.js';
+import { DEMO, phone, signIn, type App } from './harness.js';
+import { useDemoShop, pendingCount, setOffline, shot, syncText, until, waitForServiceWorker, type Api, type JobView } from './offline-helpers.js';
 
 describe('offline', () => {
-  let app: App;
-  let browser: Browser;
-  let manager: Api;
-  let mechanic: Api;
-
-  useApp(async (a, b) => {
-    app = a;
-    browser = b;
-    manager = await apiAs(app, DEMO.manager);
-    mechanic = await apiAs(app, DEMO.mechanic);
-  });
+  let app: App, browser: Browser, manager: Api, mechanic: Api;
+  useDemoShop((shop) => ({ app, browser, manager, mechanic } = shop));
 
   async function newJob(bike: string, items: string[]): Promise<string> {
     const { id } = await manager.post<{ id: string }>('/api/jobs', { bike, customer: { name: 'Offline Tester' }, items });

@@ -5,23 +5,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { DEMO, phone, signIn, type App, useApp } from './harness.js';
-import { apiAs, shot, until, type Api, type JobView } from './offline-helpers.js';
+import { DEMO, phone, signIn, type App } from './harness.js';
+import { apiAs, useDemoShop, shot, until, type Api, type JobView } from './offline-helpers.js';
 
 const poll = { timeout: 15_000, interval: 100 };
 
 describe('trust on the screens', () => {
-  let app: App;
-  let browser: Browser;
-  let manager: Api;
-  let mechanic: Api;
-
-  useApp(async (a, b) => {
-    app = a;
-    browser = b;
-    manager = await apiAs(app, DEMO.manager);
-    mechanic = await apiAs(app, DEMO.mechanic);
-  });
+  let app: App, browser: Browser, manager: Api, mechanic: Api;
+  useDemoShop((shop) => ({ app, browser, manager, mechanic } = shop));
 
   it('a note for the customer is unmistakable before sending, and the choice resets to Internal after every post', async () => {
     const { id } = await manager.post<{ id: string }>('/api/jobs', { bike: 'Bianchi Oltre', customer: { name: 'Gil' }, items: ['Wash'], mechanicId: mechanic.user.id });

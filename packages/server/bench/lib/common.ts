@@ -121,6 +121,33 @@ export function startTarget(which: 'bare' | 'pitboard', seeded: Seeded, cpuProfD
   return which === 'bare' ? startBare(seeded.bareDir) : startPitboard(seeded, cpuProfDir);
 }
 
+/** A workshop of `jobs` stored jobs for `use`, removed afterwards whatever happens. */
+export async function withWorkshop<T>(jobs: number, items: number, use: (seeded: Seeded) => Promise<T>): Promise<T> {
+  const seeded = await seedWorkshop(jobs, items);
+  try {
+    return await use(seeded);
+  } finally {
+    cleanUp(seeded);
+  }
+}
+
+/** `measure` against each server in turn on the seeded data, each started fresh and always stopped. */
+export async function eachServer(
+  seeded: Seeded,
+  servers: readonly ('bare' | 'pitboard')[],
+  measure: (which: 'bare' | 'pitboard', target: Target) => Promise<void>,
+  cpuProfDir?: string
+): Promise<void> {
+  for (const which of servers) {
+    const target = await startTarget(which, seeded, cpuProfDir);
+    try {
+      await measure(which, target);
+    } finally {
+      await target.stop();
+    }
+  }
+}
+
 /** Removes a seeded workshop's files. */
 export function cleanUp(seeded: Seeded): void {
   for (const dir of [seeded.db.dataDir, seeded.bareDir]) fs.rmSync(dir, { recursive: true, force: true });

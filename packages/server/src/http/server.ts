@@ -10,6 +10,7 @@ import type { Duplex } from 'node:stream';
 import type { WebSocketLike } from '@hocuspocus/server';
 import crossws from 'crossws/adapters/node';
 import type { Pitboard } from '../pitboard.js';
+import { markAlive, type ClientConnection } from '../sync/hocuspocus-internals.js';
 import { compressResponse } from './compress.js';
 import { clientAddress } from './client-address.js';
 import { Keepalive } from './keepalive.js';
@@ -50,7 +51,8 @@ export function coreHttpHandler(pitboard: Pitboard, origin: () => string): NodeH
 /** Handles `/collab` upgrades; returns false for any other path so others may take it. */
 export function collabUpgradeHandler(pitboard: Pitboard) {
   const keepalive = new Keepalive(pitboard.config.keepaliveMs);
-  type HpConnection = ReturnType<Pitboard['hocuspocus']['handleConnection']>;
+  // Each socket's Hocuspocus connection, found again from crossws' peer in later hooks.
+  const connections = new WeakMap<object, ClientConnection>();
   const ws = crossws({
     serverOptions: { maxPayload: pitboard.config.maxMessageBytes },
     hooks: {
@@ -59,26 +61,26 @@ export function collabUpgradeHandler(pitboard: Pitboard) {
         // The guard closes sockets that do not sign in soon enough (socket-guard.ts).
         pitboard.sockets.opened(request, (code, reason) => peer.close(code, reason));
         const connection = pitboard.hocuspocus.handleConnection(peer.websocket as unknown as WebSocketLike, request);
-        (peer as unknown as { hp: typeof connection }).hp = connection;
+        connections.set(peer, connection);
         keepalive.add(peer);
       },
       message(peer, message) {
-        const hp = (peer as unknown as { hp?: HpConnection }).hp;
+        const hp = connections.get(peer);
         const data = message.uint8Array();
         // The answer to our Ping: the client is alive (refreshes Hocuspocus' idle timeout).
         if (Keepalive.isPong(data)) {
-          if (hp) hp.lastMessageReceivedAt = Date.now();
+          if (hp) markAlive(hp);
           return;
         }
         const verdict = pitboard.sockets.received(peer.request as Request, data, (code, reason) => peer.close(code, reason));
         if (verdict === 'pass') hp?.handleMessage(data);
         // A dropped awareness frame still shows the client is alive (Hocuspocus' idle timeout).
-        else if (verdict === 'awareness' && hp) hp.lastMessageReceivedAt = Date.now();
+        else if (verdict === 'awareness' && hp) markAlive(hp);
       },
       close(peer, event) {
         keepalive.remove(peer);
         pitboard.sockets.closed(peer.request as Request);
-        (peer as unknown as { hp?: { handleClose(e: { code?: number; reason?: string }): void } }).hp?.handleClose({
+        connections.get(peer)?.handleClose({
           code: event.code ?? 1000,
           reason: event.reason ?? ''
         });

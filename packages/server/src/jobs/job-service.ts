@@ -6,7 +6,6 @@
 import type { Hocuspocus } from '@hocuspocus/server';
 import {
   JobModelError,
-  canOpenJob,
   clockedSeconds,
   isOverdue,
   createJob as createJobDoc,

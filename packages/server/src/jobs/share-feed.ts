@@ -158,7 +158,10 @@ export class ShareFeed {
     const now = Date.now();
     for (const g of [...links.values()]) {
       const expired = g.link.expiresAt !== null && Date.parse(g.link.expiresAt) <= now;
-      for (const stream of [...g.streams]) (expired ? stream.gone() : stream.send(frame));
+      for (const stream of [...g.streams]) {
+        if (expired) stream.gone();
+        else stream.send(frame);
+      }
     }
   }
 

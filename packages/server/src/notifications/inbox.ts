@@ -19,6 +19,7 @@ import { jobSummary } from '../jobs/projection.js';
 import type { JobFilter, JobRow, NotificationRow, Storage } from '../storage/index.js';
 import type { ConnectionContext } from '../sync/context.js';
 import { inboxDocumentName } from '../sync/documents.js';
+import { bufferedBytes } from '../sync/hocuspocus-internals.js';
 import { notificationDto } from './dto.js';
 
 /** What travels between instances (scale/bus.ts) for the inbox. */
@@ -194,7 +195,7 @@ export class Inbox implements Extension {
   }
 
   private sendTo(connection: Connection, payload: string, userId: string): boolean {
-    const buffered = (connection.webSocket as unknown as { bufferedAmount?: number }).bufferedAmount ?? 0;
+    const buffered = bufferedBytes(connection);
     if (buffered > this.options.maxBufferedBytes) {
       const { closeCode, text } = CLOSE_REASONS.too_far_behind;
       logRefusal(this.log, { code: closeCode, reason: text, document: inboxDocumentName(userId), userId });

@@ -6,9 +6,7 @@
  * document write never happened (a crash in between) can be written again from it.
  */
 import type { Kysely } from 'kysely';
-import type { Storage } from './storage.js';
 import type { Database } from './schema.js';
-import { KyselyStorage } from './kysely-storage.js';
 
 export interface ApprovalDecisionRow {
   jobId: string;
@@ -28,12 +26,7 @@ export interface ApprovalDecisions {
   get(jobId: string, itemId: string): Promise<ApprovalDecisionRow | null>;
 }
 
-export function approvalDecisionsOf(storage: Storage): ApprovalDecisions {
-  if (!(storage instanceof KyselyStorage)) throw new Error('approval decisions need the Kysely storage');
-  return new KyselyApprovalDecisions(storage.kysely);
-}
-
-class KyselyApprovalDecisions implements ApprovalDecisions {
+export class KyselyApprovalDecisions implements ApprovalDecisions {
   constructor(private readonly db: Kysely<Database>) {}
 
   async claim(row: ApprovalDecisionRow): Promise<boolean> {

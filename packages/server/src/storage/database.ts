@@ -6,9 +6,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, sql, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import { Kysely, PostgresDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import pg from 'pg';
-import { MIGRATIONS } from './migrations/index.js';
+import { migrateToLatest } from './migrate.js';
 import { probePostgres, probeSqlite } from './probe.js';
 import type { Database } from './schema.js';
 import { lockWaitingSqliteDialect } from './sqlite-driver.js';
@@ -39,7 +39,7 @@ export interface DatabaseOptions {
 
 export async function openDatabase(options: DatabaseOptions): Promise<OpenDatabase> {
   const opened = options.databaseUrl ? openPostgres(options.databaseUrl) : openSqlite(options);
-  await migrate(opened);
+  await migrateToLatest(opened.db, opened.dialect);
   return opened;
 }
 
@@ -104,32 +104,4 @@ function openPostgres(url: string): OpenDatabase {
       await db.destroy();
     }
   };
-}
-
-/** Runs every migration not yet applied, each in its own transaction, in name order. */
-async function migrate({ db, dialect }: OpenDatabase): Promise<void> {
-  await db.schema
-    .createTable('schema_migrations')
-    .ifNotExists()
-    .addColumn('name', 'text', (c) => c.primaryKey())
-    .addColumn('applied_at', 'text', (c) => c.notNull())
-    .execute();
-  const any = db as unknown as Kysely<any>;
-  for (const migration of MIGRATIONS) {
-    await any.transaction().execute(async (trx) => {
-      // Several instances may start at once against one PostgreSQL: one migrates, the others wait.
-      if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(7244110)`.execute(trx);
-      const done = await trx
-        .selectFrom('schema_migrations')
-        .select('name')
-        .where('name', '=', migration.name)
-        .executeTakeFirst();
-      if (done) return;
-      await migration.up(trx, dialect);
-      await trx
-        .insertInto('schema_migrations')
-        .values({ name: migration.name, applied_at: new Date().toISOString() })
-        .execute();
-    });
-  }
 }

@@ -1,5 +1,5 @@
 import { openDatabase, type DatabaseOptions, type OpenDatabase } from './database.js';
-import { KyselyStorage } from './kysely-storage.js';
+import { kyselyStorage } from './kysely-storage.js';
 import type { Storage } from './storage.js';
 
 export type * from './storage.js';
@@ -16,5 +16,5 @@ export async function openStorage(options: DatabaseOptions): Promise<Storage> {
  */
 export async function openStorageWithDatabase(options: DatabaseOptions): Promise<{ storage: Storage; database: OpenDatabase }> {
   const database = await openDatabase(options);
-  return { storage: new KyselyStorage(database), database };
+  return { storage: kyselyStorage(database), database };
 }

@@ -5,7 +5,7 @@
 import type { Kysely } from 'kysely';
 import { ConflictError } from '../errors.js';
 import type { OpenDatabase } from './database.js';
-import { fromJob } from './kysely-storage.js';
+import { fromJob } from './jobs.js';
 import type { Database } from './schema.js';
 import type { JobRow, UserRow } from './storage.js';
 

@@ -8,6 +8,8 @@ import type { CompiledQuery, Compilable, Kysely, QueryResult } from 'kysely';
 import type { Database } from './schema.js';
 
 /** Stands for the i-th argument while the query is built (any type: only its position matters). */
+// `any`: the placeholder stands where Kysely expects a value of each column's own type.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Arg = (i: number) => any;
 
 const MARK = '\u0000pitboard-arg:';
@@ -31,8 +33,8 @@ export class Prepared<A extends readonly unknown[]> {
   }
 }
 
-/** The notification engine's queries (run for every projected edit) and the inbox's unread count. */
-export function hotQueries(db: Kysely<Database>, dialect: 'sqlite' | 'postgres') {
+/** The notification engine's queries (run for every projected edit) and the inbox's unread count (notifications.ts). */
+export function notificationQueries(db: Kysely<Database>, dialect: 'sqlite' | 'postgres') {
   return {
     baseline: new Prepared<[string]>((arg) => {
       const q = db.selectFrom('jobs').select('event_baseline').where('id', '=', arg(0));
@@ -46,14 +48,6 @@ export function hotQueries(db: Kysely<Database>, dialect: 'sqlite' | 'postgres')
         .updateTable('counters')
         .set((eb) => ({ value: eb('value', '+', 1) }))
         .where('name', '=', 'notification_seq')
-        .returning('value')
-    ),
-    /** Advances the job-row counter by a batch's size (docs/sync.md, Catching up). */
-    advanceJobSeq: new Prepared<[number]>((arg) =>
-      db
-        .updateTable('counters')
-        .set((eb) => ({ value: eb('value', '+', arg(0)) }))
-        .where('name', '=', 'job_seq')
         .returning('value')
     ),
     coalesce: new Prepared<[string, string, string, number, string, string, string]>((arg) =>

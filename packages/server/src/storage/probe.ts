@@ -7,6 +7,7 @@
  */
 import BetterSqlite3 from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
+import type { Database } from './schema.js';
 
 const UPSERT = 'insert into health_probe (id, checked_at) values (1, $1) on conflict (id) do update set checked_at = excluded.checked_at';
 
@@ -32,7 +33,7 @@ export async function probeSqlite(file: string, waitMs: number): Promise<void> {
 }
 
 // The table comes from a migration (20261202T0800_health_probe).
-export async function probePostgres(db: Kysely<any>, waitMs: number): Promise<void> {
+export async function probePostgres(db: Kysely<Database>, waitMs: number): Promise<void> {
   await db.transaction().execute(async (trx) => {
     await sql.raw(`set local statement_timeout = ${Math.max(1, Math.floor(waitMs))}`).execute(trx);
     await sql`insert into health_probe (id, checked_at) values (1, ${new Date().toISOString()}) on conflict (id) do update set checked_at = excluded.checked_at`.execute(trx);

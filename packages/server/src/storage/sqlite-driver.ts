@@ -21,7 +21,6 @@ import {
   type DatabaseConnection,
   type Dialect,
   type Driver,
-  type Kysely,
   type QueryCompiler,
   type QueryResult,
   type SqliteDatabase,
@@ -40,11 +39,22 @@ const RETRYABLE = new Set(['SQLITE_BUSY', 'SQLITE_BUSY_RECOVERY', 'SQLITE_BUSY_T
 
 export function lockWaitingSqliteDialect(database: SqliteDatabase, options: LockWaitOptions): Dialect {
   return {
-    createAdapter: () => new SqliteAdapter(),
+    createAdapter: () => new TransactionalDdlSqliteAdapter(),
     createDriver: () => new LockWaitingSqliteDriver(database, options),
-    createIntrospector: (db: Kysely<any>) => new SqliteIntrospector(db),
+    createIntrospector: (db) => new SqliteIntrospector(db),
     createQueryCompiler: () => new SqliteQueryCompiler()
   };
+}
+
+/**
+ * SQLite runs DDL inside transactions; saying so makes Kysely's Migrator apply the pending
+ * migrations in one write transaction (BEGIN IMMEDIATE here): all or none, and a second
+ * process starting on the same file waits for the first instead of migrating beside it.
+ */
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
 }
 
 class Connection implements DatabaseConnection {

@@ -1,3 +1,4 @@
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- the declaration of http_ece (no types on npm) must reach every test that imports this helper
 /// <reference path="./http-ece.d.ts" />
 /**
  * A push service of our own for tests: an HTTP server on 127.0.0.1 that accepts what Pitboard

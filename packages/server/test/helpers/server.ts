@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import { parseCloseReason, type CloseReason, type Role } from '@pitboard/job-model';
 import pg from 'pg';
+import { vi } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { addUser } from '../../src/auth/users.js';
@@ -182,12 +183,14 @@ export function connect(wsUrl: string, name: string, token: string | null, doc =
   });
 }
 
+/** Polls `predicate` until it holds (vi.waitFor), failing with what it waited for. Tests only: it needs vitest's runner. */
 export async function waitFor(predicate: () => boolean | Promise<boolean>, timeoutMs = 5000, what = 'condition'): Promise<void> {
-  const start = Date.now();
-  while (!(await predicate())) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await vi.waitFor(
+    async () => {
+      if (!(await predicate())) throw new Error(`timed out waiting for ${what}`);
+    },
+    { timeout: timeoutMs, interval: 10 }
+  );
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));

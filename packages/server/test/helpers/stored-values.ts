@@ -2,6 +2,7 @@
  * Every value the database holds, read straight from its tables (SQLite or PostgreSQL): to
  * check that a secret is stored nowhere, whichever table or column it might have reached.
  */
+import type { Kysely } from 'kysely';
 import { openDatabase } from '../../src/storage/database.js';
 
 export async function storedTables(where: { databaseUrl: string | null; dataDir: string }): Promise<Map<string, { columns: string[]; text: string }>> {
@@ -9,7 +10,7 @@ export async function storedTables(where: { databaseUrl: string | null; dataDir:
   try {
     const out = new Map<string, { columns: string[]; text: string }>();
     for (const table of await opened.db.introspection.getTables()) {
-      const rows = await (opened.db as any).selectFrom(table.name).selectAll().execute();
+      const rows = await (opened.db as unknown as Kysely<Record<string, Record<string, unknown>>>).selectFrom(table.name).selectAll().execute();
       const text = (rows as Record<string, unknown>[])
         .flatMap((r) => Object.values(r))
         .map((v) => (v instanceof Uint8Array ? Buffer.from(v).toString('latin1') : String(v)))

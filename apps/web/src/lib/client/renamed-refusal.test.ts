@@ -9,7 +9,7 @@ import path from 'node:path';
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import { CLOSE_REASONS } from '@pitboard/job-model';
 import { addUser, createLogger, createPitboard, loadConfig, startServer, type Pitboard, type RunningServer } from '@pitboard/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { localDb } from './db';
 import type { Connect } from './link';
@@ -28,13 +28,7 @@ const memory = new Map<string, string>();
   clear: () => memory.clear()
 } as Storage;
 
-async function until(cond: () => boolean, ms = 10_000) {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const until = (cond: () => boolean, ms = 10_000) => vi.waitUntil(cond, { timeout: ms, interval: 20 });
 
 /** A Link over a real provider that passes the server's reasons on as they arrive (as connection.ts does). */
 function realConnect(wsUrl: string, token: string): Connect {

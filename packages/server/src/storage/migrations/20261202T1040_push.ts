@@ -7,7 +7,6 @@ import type { Kysely } from 'kysely';
  * the link it was made from.
  */
 // Kysely<any>: a migration runs against the schema as it was then, not today's table types.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('push_keys')

@@ -1,28 +1,25 @@
 /**
- * Schema migrations, in code, named by timestamp and only ever added to: a released
- * migration is never edited (add a new one instead). Each runs once per database.
+ * The schema migrations, oldest first. A migration is a file here named
+ * `<yyyymmdd>T<hhmm>_<what>.ts` exporting `up(db, dialect)`; it is registered by ONE line below
+ * and one entry in `test/migrations.released.json` (docs/architecture.md, "Migrations").
+ * Migrations only add tables, columns and indexes: a released one is never edited or removed
+ * (test/storage.migrations.test.ts fails if one is). Loaded lazily: Kysely's Migrator asks for
+ * them once, at start-up.
  */
 import type { Kysely } from 'kysely';
 import type { Dialect } from '../dialect.js';
-import * as initial from './20261126T2200_initial.js';
-import * as notifications from './20261126T2300_notifications.js';
-import * as jobSeq from './20261202T0700_job_seq.js';
-import * as healthProbe from './20261202T0800_health_probe.js';
-import * as approvals from './20261202T1000_approvals.js';
-import * as workshopDay from './20261202T1020_workshop_day.js';
-import * as push from './20261202T1040_push.js';
 
-export interface Migration {
-  name: string;
+export interface MigrationModule {
+  // A migration sees the schema of its own time, not today's `Database` type (Kysely's advice).
   up(db: Kysely<any>, dialect: Dialect): Promise<void>;
 }
 
-export const MIGRATIONS: Migration[] = [
-  { name: '20261126T2200_initial', up: initial.up },
-  { name: '20261126T2300_notifications', up: notifications.up },
-  { name: '20261202T0700_job_seq', up: jobSeq.up },
-  { name: '20261202T0800_health_probe', up: healthProbe.up },
-  { name: '20261202T1000_approvals', up: approvals.up },
-  { name: '20261202T1020_workshop_day', up: workshopDay.up },
-  { name: '20261202T1040_push', up: push.up }
-];
+export const MIGRATIONS: Record<string, () => Promise<MigrationModule>> = {
+  '20261126T2200_initial': () => import('./20261126T2200_initial.js'),
+  '20261126T2300_notifications': () => import('./20261126T2300_notifications.js'),
+  '20261202T0700_job_seq': () => import('./20261202T0700_job_seq.js'),
+  '20261202T0800_health_probe': () => import('./20261202T0800_health_probe.js'),
+  '20261202T1000_approvals': () => import('./20261202T1000_approvals.js'),
+  '20261202T1020_workshop_day': () => import('./20261202T1020_workshop_day.js'),
+  '20261202T1040_push': () => import('./20261202T1040_push.js')
+};

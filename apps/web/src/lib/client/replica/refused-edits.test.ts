@@ -2,7 +2,6 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { addNote, encodeCloseReason, readJob, setItemDone } from '@pitboard/job-model';
-import Dexie from 'dexie';
 import { closeLocalDbs, localDb, updatesTable } from '../db';
 import { ReplicaStore } from './store';
 import { FakeServer, MECH, cutOffEdit, freshUser, noteTexts, seed, until, walOf } from './fake-server';

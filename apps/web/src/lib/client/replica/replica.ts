@@ -9,6 +9,9 @@
  * quota), the update is still sent and the failure is shown: never a silent loss. A copy waits
  * in localStorage meanwhile (wal.ts).
  *
+ * Long file: loading, recording and sending in order share one replica's state (the doc, its
+ * pending clock, the link); the parts that stand alone already live beside it in replica/.
+ *
  * Pending = local edits whose Yjs clock the server's state vector does not cover yet. The
  * server tells its state vector in every SyncStep1 (on connect, and when we `verify()` after
  * acknowledgements), so the count is exact and survives reloads (edits are stored), unlike the
