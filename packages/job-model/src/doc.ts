@@ -1,13 +1,14 @@
 /**
- * The job document's five roots (SPEC S1) and how to read them: `readRaw` keeps everything a
+ * The job document's six roots (SPEC S1, S6) and how to read them: `readRaw` keeps everything a
  * client wrote, for permission checks; `readJob` turns it into typed facts and never throws (S2).
  */
 import * as Y from 'yjs';
+import { photosArray, photosFromRaw } from './photos.js';
 import { isRecord } from './schema.js';
 import { illFormedPaths } from './well-formed.js';
 import type { ItemFacts, JobFacts, NoteFacts, QcFacts, RawJob, StuckFacts } from './types.js';
 
-export const KNOWN_ROOTS = ['job', 'items', 'notes', 'stuck', 'qc'] as const;
+export const KNOWN_ROOTS = ['job', 'items', 'notes', 'stuck', 'qc', 'photos'] as const;
 
 export const isKnownRoot = (name: string): boolean => (KNOWN_ROOTS as readonly string[]).includes(name);
 
@@ -47,7 +48,8 @@ export function readRaw(doc: Y.Doc): RawJob {
     items: itemsArray(doc).toArray().map(rawEntry),
     notes: notesArray(doc).toArray().map(rawEntry),
     stuck: mapJson(stuckMap(doc)),
-    qc: qcArray(doc).toArray().map(rawEntry)
+    qc: qcArray(doc).toArray().map(rawEntry),
+    photos: photosArray(doc).toArray().map(rawEntry)
   };
   const roots: string[] = [];
   const misshapen: string[] = [];
@@ -124,6 +126,7 @@ export function factsFromRaw(raw: RawJob): JobFacts {
           } satisfies StuckFacts),
     qc: entries(raw.qc).map(
       (e): QcFacts => ({ pass: bool(e.pass), by: str(e.by), at: str(e.at), ...optionalStrings(e, ['note', 'itemsSig']) })
-    )
+    ),
+    photos: photosFromRaw(Array.isArray(raw.photos) ? raw.photos : [])
   };
 }

@@ -4,13 +4,17 @@
  * writes — unknown keys and roots included — is seen and judged.
  */
 import { KNOWN_ROOTS, isKnownRoot } from './doc.js';
+import { photoViolations } from './photos.js';
 import { qcLockViolations } from './qc-lock.js';
 import { LIMITS, NOTE_FIELDS, TICK_FIELDS, entryViolations, fieldViolations, isRecord, shapeViolations } from './schema.js';
 import type { Actor, RawJob, Violation } from './types.js';
 
-/** Every violation of P1–P7 and P9 in going from `before` to `after`; empty means allowed. */
-export function checkChange(actor: Actor, before: RawJob, after: RawJob): Violation[] {
-  const violations = rootViolations(after);
+/**
+ * Every violation of P1–P7, P9 and P13 in going from `before` to `after`; empty means allowed.
+ * `writer: 'server'` only for the server's own write of a photo it stored for `actor` (P13).
+ */
+export function checkChange(actor: Actor, before: RawJob, after: RawJob, writer: 'client' | 'server' = 'client'): Violation[] {
+  const violations = [...rootViolations(after), ...photoViolations(actor, before, after, writer === 'server')];
   switch (actor.role) {
     case 'manager':
       return [...violations, ...shapeViolations(after)];
@@ -35,7 +39,7 @@ export function canOpenJob(actor: Actor, assigneeId: string | null): 'write' | f
   return false;
 }
 
-/** P1: content only in the five roots, each of its own kind. */
+/** P1: content only in the six roots, each of its own kind. */
 function rootViolations(after: RawJob): Violation[] {
   return [
     ...after.roots.filter((name) => !isKnownRoot(name)).map((path) => ({ path, reason: 'not a root of a job (P1)' })),

@@ -40,6 +40,23 @@ export interface ItemFacts {
   doneAt?: string;
 }
 
+export type PhotoType = 'image/jpeg' | 'image/png' | 'image/webp';
+
+/** A stored photo (SPEC S6). Its bytes live on the server, outside the document. */
+export interface PhotoFacts {
+  id: string;
+  /** The item the photo shows, or null for the job as a whole. */
+  itemId: string | null;
+  visibility: NoteVisibility;
+  /** Who uploaded it. */
+  by: string;
+  at: string;
+  /** Type of the stored (re-encoded) image. */
+  type: PhotoType;
+  width: number;
+  height: number;
+}
+
 export interface NoteFacts {
   id: string;
   text: string;
@@ -84,6 +101,8 @@ export interface JobFacts {
   stuck: StuckFacts | null;
   /** Newest last. */
   qc: QcFacts[];
+  /** Stored photos, oldest first (SPEC S6). */
+  photos: PhotoFacts[];
 }
 
 /**
@@ -106,6 +125,7 @@ export interface RawJob {
   notes: unknown[];
   stuck: Record<string, unknown>;
   qc: unknown[];
+  photos: unknown[];
 }
 
 export interface Progress {
@@ -121,6 +141,8 @@ export interface PublicJobView {
   progress: Progress;
   items: { title: string; done: boolean }[];
   notes: { text: string; at: string }[];
+  /** Customer-visible photos only (V1). */
+  photos: { id: string; itemId: string | null }[];
   createdAt: string;
   collectedAt?: string;
   updatedAt: string;

@@ -13,6 +13,7 @@ export function publicView(facts: JobFacts, updatedAt: string): PublicJobView {
     progress: progressOf(facts),
     items: facts.items.map((item) => ({ title: item.title, done: item.done })),
     notes: facts.notes.filter((note) => note.visibility === 'customer').map((note) => ({ text: note.text, at: note.at })),
+    photos: facts.photos.filter((photo) => photo.visibility === 'customer').map((photo) => ({ id: photo.id, itemId: photo.itemId })),
     createdAt: facts.createdAt,
     ...(facts.collectedAt === undefined ? {} : { collectedAt: facts.collectedAt }),
     updatedAt

@@ -19,7 +19,8 @@ const EMPTY: JobFacts = {
   items: [],
   notes: [],
   stuck: null,
-  qc: []
+  qc: [],
+  photos: []
 };
 
 function yMap(values: Record<string, unknown>): Y.Map<unknown> {

@@ -102,6 +102,7 @@ export function facts(overrides: Partial<JobFacts> = {}): JobFacts {
     notes: [],
     stuck: null,
     qc: [],
+    photos: [],
     ...overrides
   };
 }

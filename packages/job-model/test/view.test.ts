@@ -30,6 +30,7 @@ describe('publicView (V1)', () => {
         { title: 'Wheels', done: true }
       ],
       notes: [{ text: 'Chain replaced', at: at(4) }],
+      photos: [],
       createdAt: at(0),
       updatedAt: at(8)
     });
