@@ -21,6 +21,9 @@ import { Inbox } from './notifications/inbox.js';
 import { ShareFeed } from './jobs/share-feed.js';
 import { ShareTokens, loadShareLinkSecret } from './jobs/share-tokens.js';
 import { Notifier } from './notifications/notifier.js';
+import { FilePhotoBytes, RowPhotoBytes } from './photos/photo-bytes.js';
+import { PhotoService } from './photos/photo-service.js';
+import { UploadSlots } from './photos/upload-slots.js';
 import { openStorage, type Storage } from './storage/index.js';
 import { Admission } from './sync/admission.js';
 import { Authentication } from './sync/extension-authentication.js';
@@ -93,6 +96,9 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
     ]
   });
   const jobs = new JobService(storage, hocuspocus, admission, projector, config, new ShareTokens(shareSecret.secret));
+  // Photo bytes: files beside the SQLite database; rows in PostgreSQL, which every instance shares (docs/deploy.md).
+  const photoBytes = config.databaseUrl ? new RowPhotoBytes(storage.photos) : new FilePhotoBytes(config.dataDir);
+  const photos = new PhotoService(storage, jobs, photoBytes, new UploadSlots({ perUser: config.photos.uploadsPerUser, total: config.photos.uploadsTotal }), config.photos);
   log.debug('share-link secret', { source: shareSecret.source });
   metrics.gauge('pitboard_open_connections', 'Open WebSocket connections', () => hocuspocus.getConnectionsCount());
   metrics.counter('pitboard_messages_received_total', 'Sync messages received', () => limits.messagesIn);
@@ -122,6 +128,7 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
     jobs,
     inbox,
     shareFeed,
+    photos,
     metrics,
     log,
     liveConnections: () => hocuspocus.getConnectionsCount(),

@@ -6,6 +6,7 @@ import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import type { Inbox } from '../notifications/inbox.js';
 import type { ShareFeed } from '../jobs/share-feed.js';
+import type { PhotoService } from '../photos/photo-service.js';
 import type { Storage } from '../storage/index.js';
 import { healthResponse, type HealthCheck } from '../health/checks.js';
 import { storageCheck } from '../health/storage-check.js';
@@ -14,6 +15,7 @@ import { Router } from './router.js';
 import { authRoutes } from './routes/auth.js';
 import { jobRoutes } from './routes/jobs.js';
 import { notificationRoutes } from './routes/notifications.js';
+import { photoRoutes } from './routes/photos.js';
 import { shareEventsRoute } from './routes/share-events.js';
 import { statsRoutes } from './routes/stats.js';
 
@@ -24,6 +26,7 @@ export interface ApiDeps {
   jobs: JobService;
   inbox: Inbox;
   shareFeed: ShareFeed;
+  photos: PhotoService;
   metrics: Metrics;
   log: Logger;
   liveConnections(): number;
@@ -52,6 +55,7 @@ export function createApi(deps: ApiDeps): Router {
   });
   jobRoutes(router, deps.jobs);
   shareEventsRoute(router, deps.jobs, deps.shareFeed);
+  photoRoutes(router, deps.photos);
   statsRoutes(router, { storage: deps.storage, liveConnections: deps.liveConnections });
   notificationRoutes(router, { storage: deps.storage, inbox: deps.inbox });
   router.on('GET', '/metrics', async (ctx) => {

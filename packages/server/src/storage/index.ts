@@ -3,6 +3,7 @@ import { KyselyStorage } from './kysely-storage.js';
 import type { Storage } from './storage.js';
 
 export type * from './storage.js';
+export type * from './photo-storage.js';
 
 /** Opens (and migrates) the configured database behind the Storage interface. */
 export async function openStorage(options: DatabaseOptions): Promise<Storage> {

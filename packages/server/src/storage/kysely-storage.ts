@@ -1,6 +1,7 @@
 /**
  * The Storage interface on Kysely: the same queries serve SQLite and PostgreSQL.
  */
+import { KyselyPhotoStorage, type PhotoStorage } from './photo-storage.js';
 import type { Kysely, Selectable } from 'kysely';
 import type { Role } from '@pitboard/job-model';
 import * as Y from 'yjs';
@@ -32,7 +33,10 @@ export class KyselyStorage implements Storage {
     this.db = opened.db;
     this.dialect = opened.dialect;
     this.q = hotQueries(opened.db, opened.dialect);
+    this.photos = new KyselyPhotoStorage(opened.db);
   }
+
+  readonly photos: PhotoStorage;
 
   // The queries every edit runs, built once (see prepared.ts).
   private readonly appendQueries = new Map<number, Prepared<unknown[]>>();

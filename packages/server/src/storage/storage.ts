@@ -2,6 +2,7 @@
  * The one storage interface of the server. Everything persistent goes through it, so the
  * SQLite default and PostgreSQL share one contract test suite (test/storage.contract.test.ts).
  */
+import type { PhotoStorage } from './photo-storage.js';
 import type { Role } from '@pitboard/job-model';
 
 export interface UserRow {
@@ -202,6 +203,9 @@ export interface Storage {
   probe(waitMs: number): Promise<void>;
   /** Times a statement found SQLite locked by another process and waited (always 0 on PostgreSQL). */
   lockWaits(): number;
+
+  /** Stored photos (storage/photo-storage.ts). */
+  readonly photos: PhotoStorage;
 
   close(): Promise<void>;
 }
