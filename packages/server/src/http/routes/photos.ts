@@ -36,7 +36,7 @@ export function photoRoutes(router: Router, photos: PhotoService) {
  * `private`: no shared cache (a proxy, a CDN) keeps it, as its URL alone must not give it away.
  */
 function image(photo: ServedPhoto): Response {
-  return new Response(photo.bytes, {
+  return new Response(photo.bytes as Uint8Array<ArrayBuffer>, {
     headers: {
       'content-type': photo.type,
       'content-length': String(photo.bytes.byteLength),
