@@ -184,6 +184,33 @@ describe(`photos API (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
     expect(await status('seen-internal-1', otherMechanic.token)).toBe(200);
   });
 
+  it('uploads in flight are bounded per uploader (429 beyond PHOTO_UPLOADS_PER_USER), others still upload', async () => {
+    const job = await newJob();
+    // Two uploads whose bodies keep coming (a slow phone): each holds one of the mechanic's slots.
+    const streams: ReadableStreamDefaultController<Uint8Array>[] = [];
+    const slow = [1, 2].map(() =>
+      fetch(`${t.url}/api/jobs/${job.id}/photos`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${mechanic.token}`, 'content-type': 'image/png' },
+        body: new ReadableStream<Uint8Array>({ start: (c) => void streams.push(c) }),
+        duplex: 'half'
+      } as RequestInit)
+    );
+    await waitFor(() => streams.length === 2, 3000, 'both bodies started');
+    streams.forEach((c) => c.enqueue(new Uint8Array([0x89, 0x50])));
+    // An empty probe stores nothing either way: 400 while a slot is free, 429 once both are held.
+    await waitFor(async () => (await uploadPhoto(t.url, mechanic.token, job.id, new Uint8Array(0), { type: 'image/png' })).status === 429, 3000, 'both slots held');
+    const third = await uploadPhoto(t.url, mechanic.token, job.id, await pngImage(), { type: 'image/png' });
+    expect(third.status).toBe(429);
+    expect(third.body.error).toMatch(/at most 2 photo uploads at once/);
+    // Someone else is not held up by the mechanic's slow uploads.
+    expect((await uploadPhoto(t.url, manager.token, job.id, await pngImage(), { type: 'image/png' })).status).toBe(201);
+    streams.forEach((c) => c.close());
+    expect((await Promise.all(slow)).map((r) => r.status)).toEqual([415, 415]);
+    // Slots are given back: the mechanic uploads again.
+    expect((await uploadPhoto(t.url, mechanic.token, job.id, await pngImage(), { type: 'image/png' })).status).toBe(201);
+  });
+
   it('P13: a tampered manager client writing the photos root over /collab is refused, stored nowhere', async () => {
     const job = await newJob();
     const boss = await connect(t.wsUrl, `job:${job.id}`, manager.token);

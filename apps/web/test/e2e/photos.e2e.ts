@@ -82,7 +82,7 @@ describe('photos', () => {
     await page.getByTestId('take-photo').setInputFiles({ name: 'frame.jpg', mimeType: 'image/jpeg', buffer: await jpeg('#1d4ed8') });
     await until(() => waiting(page), (n) => n === 2, 5000, '2 photos waiting');
     await page.getByText('2 photos waiting').waitFor();
-    await page.getByRole('heading', { name: 'Photos' }).scrollIntoViewIfNeeded();
+    await page.getByRole('heading', { name: 'Photos', exact: true }).scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(artifacts, 'photos-waiting-390.png') });
     expect((await jobPhotos()).photos).toEqual([]);
 
@@ -104,7 +104,7 @@ describe('photos', () => {
     // The manager sees both on the job page.
     const { page: board } = await signIn(browser, app, DEMO.manager);
     await board.goto(`/board/jobs/${id}`);
-    await board.getByRole('heading', { name: 'Photos' }).waitFor();
+    await board.getByRole('heading', { name: 'Photos', exact: true }).waitFor();
     await until(() => imagesLoaded(board, 'img[src*="/api/photos/"]'), (n) => n === 2, 10_000, 'thumbnails on the manager page');
 
     // The customer's share page: the customer photo only; the internal one's share URL is 404.
@@ -124,6 +124,7 @@ describe('photos', () => {
     expect(shown.status()).toBe(200);
     // The stored photo lost its GPS position on the way.
     expect(Buffer.from(await shown.body()).includes(Buffer.from([52, 0, 0, 0, 1, 0, 0, 0, 22, 0, 0, 0]))).toBe(false);
+    await shot(share, 'photos-share-grid-390');
     await share.getByRole('button', { name: /open it larger/ }).click();
     await until(() => imagesLoaded(share, 'dialog img'), (n) => n === 1, 5000, 'the larger photo');
     await shot(share, 'photos-share-390');
