@@ -106,6 +106,8 @@ describe('photos', () => {
     await board.goto(`/board/jobs/${id}`);
     await board.getByRole('heading', { name: 'Photos', exact: true }).waitFor();
     await until(() => imagesLoaded(board, 'img[src*="/api/photos/"]'), (n) => n === 2, 10_000, 'thumbnails on the manager page');
+    await board.getByRole('heading', { name: 'Photos', exact: true }).scrollIntoViewIfNeeded();
+    await board.screenshot({ path: path.join(artifacts, 'photos-manager-desktop.png') });
 
     // The customer's share page: the customer photo only; the internal one's share URL is 404.
     const visitor = await browser.newContext({ viewport: phone, baseURL: app.url });

@@ -30,12 +30,16 @@ export class PhotoQueue {
   /** Every photo not on the server yet, oldest first (blobs included, for previews). */
   items = $state.raw<QueuedPhoto[]>([]);
   uploading = $state<string | null>(null);
-  private readonly db: PhotoDb;
+  readonly db: PhotoDb;
   private running = false;
   private backoffMs = 1000;
   private timer: ReturnType<typeof setTimeout> | null = null;
 
-  constructor(readonly userId: string) {
+  /** `send`: how a request reaches the server (the page's own `fetch`; tests pass theirs). */
+  constructor(
+    readonly userId: string,
+    private readonly send: (url: string, init: RequestInit) => Promise<Response> = (url, init) => fetch(url, init)
+  ) {
     this.db = new Dexie(`pitboard-photos-${userId}`) as PhotoDb;
     this.db.version(1).stores({ photos: 'id, jobId, takenAt' });
     if (typeof window !== 'undefined') {
@@ -75,6 +79,20 @@ export class PhotoQueue {
     if (!this.running) void this.run();
   }
 
+  /** Stops retrying and closes the database (tests; a tab's queue lives as long as the tab). */
+  async stop(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.idle();
+    if (this.timer) clearTimeout(this.timer);
+    this.db.close();
+  }
+
+  /** Resolves when nothing is being uploaded (tests; a page never waits on it). */
+  async idle(): Promise<void> {
+    while (this.running) await new Promise((r) => setTimeout(r, 10));
+  }
+
   private async refresh(): Promise<void> {
     this.items = await this.db.photos.orderBy('takenAt').toArray();
   }
@@ -107,7 +125,7 @@ export class PhotoQueue {
     const query = new URLSearchParams({ visibility: photo.visibility, ...(photo.itemId ? { itemId: photo.itemId } : {}) });
     let res: Response;
     try {
-      res = await fetch(`/api/jobs/${encodeURIComponent(photo.jobId)}/photos?${query}`, {
+      res = await this.send(`/api/jobs/${encodeURIComponent(photo.jobId)}/photos?${query}`, {
         method: 'POST',
         headers: { 'content-type': photo.blob.type || 'application/octet-stream', 'idempotency-key': photo.id },
         body: photo.blob
