@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
 import { readJob, readRaw } from '../src/doc.js';
+import { removeItem } from '../src/ops.js';
 import { checkChange } from '../src/permissions.js';
 import { canAddPhoto, photosArray, recordPhoto } from '../src/photos.js';
 import type { Actor, PhotoFacts, Violation } from '../src/types.js';
@@ -27,7 +28,7 @@ function entry(values: Record<string, unknown>): Y.Map<unknown> {
 }
 
 describe('photos (S6)', () => {
-  it('S6: recordPhoto appends one fact that readJob reads back; a second record of the same id changes nothing', () => {
+  it('S6/F1: recordPhoto appends one fact that readJob reads back; a second record of the same id changes nothing', () => {
     const doc = jobDoc();
     const itemId = readJob(doc).items[0]!.id;
     expect(recordPhoto(doc, photo({ itemId, visibility: 'customer' }))).toBe(true);
@@ -37,12 +38,22 @@ describe('photos (S6)', () => {
     expect(readJob(doc).photos).toEqual([photo({ itemId, visibility: 'customer' })]);
   });
 
-  it('S3/S6: bad input throws and changes nothing (unknown item, bad type, bad id)', () => {
+  it('S3/S6/F2: bad input throws and changes nothing (unknown item, bad type, bad id)', () => {
     const doc = jobDoc();
     expectRefusedInput(doc, () => recordPhoto(doc, photo({ itemId: 'no-such-item' })), /unknown item/);
     expectRefusedInput(doc, () => recordPhoto(doc, photo({ type: 'image/gif' as PhotoFacts['type'] })));
     expectRefusedInput(doc, () => recordPhoto(doc, photo({ id: '../../etc' })));
     expectRefusedInput(doc, () => recordPhoto(doc, photo({ width: 0 })));
+  });
+
+  it('F2: a photo stays when its item is removed, on the job alone', () => {
+    const doc = jobDoc();
+    const itemId = readJob(doc).items[0]!.id;
+    recordPhoto(doc, photo({ itemId, visibility: 'customer' }));
+    removeItem(doc, itemId);
+    expect(readJob(doc).photos.map((p) => [p.id, p.itemId])).toEqual([['photo-0001', itemId]]);
+    expect(readJob(doc).items.some((i) => i.id === itemId)).toBe(false);
+    expect(publicView(readJob(doc), at(9)).photos).toEqual([{ id: 'photo-0001', itemId }]);
   });
 
   it('S2: a malformed photo entry is skipped by readJob, never shown', () => {

@@ -47,7 +47,7 @@ describe(`photos API (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
     return new Uint8Array(fs.readFileSync(path.join(t.dataDir, 'photos', `${id}.${size}`)));
   }
 
-  it('stores a phone JPEG without any EXIF: no GPS, no camera, no description — orientation applied', async () => {
+  it('F3: stores a phone JPEG without any EXIF: no GPS, no camera, no description — orientation applied', async () => {
     const job = await newJob();
     // Orientation 6: the camera held sideways, so the 64×48 pixels show a 48×64 picture.
     const input = await phoneJpeg({ width: 64, height: 48, orientation: 6 });
@@ -99,7 +99,7 @@ describe(`photos API (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
     expect([full.width, full.height, thumb.width, thumb.height, thumb.format]).toEqual([2048, 683, 320, 107, 'webp']);
   });
 
-  it('an upload retried with the same Idempotency-Key stores one photo (201, then 200 with the same id)', async () => {
+  it('F1: an upload retried with the same Idempotency-Key stores one photo (201, then 200 with the same id)', async () => {
     const job = await newJob();
     const png = await pngImage();
     const first = await uploadPhoto(t.url, mechanic.token, job.id, png, { type: 'image/png', key: 'retry-photo-0001' });
@@ -118,7 +118,7 @@ describe(`photos API (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
     expect(await photosOf(other.id)).toEqual([]);
   });
 
-  it('413 for a photo over 10 MiB, 415 for what is not JPEG, PNG or WebP — whatever the header says — and nothing is stored', async () => {
+  it('F3: 413 for a photo over 10 MiB, 415 for what is not JPEG, PNG or WebP — whatever the header says — and nothing is stored', async () => {
     const job = await newJob();
     const huge = new Uint8Array(10 * 1024 * 1024 + 1);
     huge.set(await phoneJpeg());
