@@ -126,8 +126,16 @@ export class PhotoService {
    */
   private async retried(actor: Actor, row: PhotoRow, jobId: string): Promise<string> {
     if (row.jobId !== jobId || row.uploadedBy !== actor.id) throw new ConflictError('this photo id is already taken; pick a new one');
-    const { uploadedBy, jobId: _job, bytes: _bytes, createdAt: _created, ...rest } = row;
-    const photo: PhotoFacts = { ...rest, by: uploadedBy, at: row.createdAt };
+    const photo: PhotoFacts = {
+      id: row.id,
+      itemId: row.itemId,
+      visibility: row.visibility,
+      by: row.uploadedBy,
+      at: row.createdAt,
+      type: row.type,
+      width: row.width,
+      height: row.height
+    };
     await this.record(actor, jobId, photo);
     return row.id;
   }
