@@ -5,7 +5,6 @@
  * profile reaches the stored file — plus a small thumbnail.
  */
 import type { PhotoType } from '@pitboard/job-model';
-import sharp from 'sharp';
 import { BadRequestError, PitboardError } from '../errors.js';
 
 export class UnsupportedTypeError extends PitboardError {
@@ -47,6 +46,8 @@ export async function processPhoto(input: Uint8Array, declaredType: string | nul
   if (declaredType !== null && declaredType !== type && declaredType !== 'application/octet-stream') {
     throw new UnsupportedTypeError(`the photo is ${type}, not ${declaredType} as the request says`);
   }
+  // Loaded on the first upload: sharp's native library costs every start (the CLI's too) otherwise.
+  const { default: sharp } = await import('sharp');
   try {
     // rotate(): turn the pixels as EXIF says, since the EXIF that said it is dropped. sharp
     // writes no metadata unless asked (no withMetadata/keepExif here).
