@@ -1,15 +1,16 @@
 /**
- * The job document's five roots (SPEC S1) and how to read them: `readRaw` keeps everything a
+ * The job document's six roots (SPEC S1, S6) and how to read them: `readRaw` keeps everything a
  * client wrote, for permission checks; `readJob` turns it into typed facts and never throws (S2).
  */
 import * as Y from 'yjs';
+import { photosArray, photosFromRaw } from './photos.js';
 import { isRecord } from './schema.js';
 import { illFormedPaths } from './well-formed.js';
 import { clockFromRaw, partsFromRaw } from './day-facts.js';
 import type { ItemFacts, JobFacts, NoteFacts, QcFacts, RawJob, StuckFacts } from './types.js';
 
-/** S1 (five roots) and S7 (`parts`, `clock`). */
-export const KNOWN_ROOTS = ['job', 'items', 'notes', 'stuck', 'qc', 'parts', 'clock'] as const;
+/** S1 (five roots), S6 (`photos`) and S7 (`parts`, `clock`). */
+export const KNOWN_ROOTS = ['job', 'items', 'notes', 'stuck', 'qc', 'photos', 'parts', 'clock'] as const;
 
 export const isKnownRoot = (name: string): boolean => (KNOWN_ROOTS as readonly string[]).includes(name);
 
@@ -53,7 +54,8 @@ export function readRaw(doc: Y.Doc): RawJob {
     stuck: mapJson(stuckMap(doc)),
     qc: qcArray(doc).toArray().map(rawEntry),
     parts: partsArray(doc).toArray().map(rawEntry),
-    clock: clockArray(doc).toArray().map(rawEntry)
+    clock: clockArray(doc).toArray().map(rawEntry),
+    photos: photosArray(doc).toArray().map(rawEntry)
   };
   const roots: string[] = [];
   const misshapen: string[] = [];
@@ -151,6 +153,7 @@ export function factsFromRaw(raw: RawJob): JobFacts {
       (e): QcFacts => ({ pass: bool(e.pass), by: str(e.by), at: str(e.at), ...optionalStrings(e, ['note', 'itemsSig']) })
     ),
     parts: partsFromRaw(raw.parts),
-    clock: clockFromRaw(raw.clock)
+    clock: clockFromRaw(raw.clock),
+    photos: photosFromRaw(Array.isArray(raw.photos) ? raw.photos : [])
   };
 }

@@ -54,6 +54,7 @@ export {
 export { itemsLocked } from './qc-lock.js';
 export { deriveEvents, isEventMoot, mootFingerprint, overdueKey } from './events.js';
 export { publicView } from './view.js';
+export { PHOTO_ID, PHOTO_TYPES, canAddPhoto, photosArray, recordPhoto } from './photos.js';
 export type { InboxMessage, InboxRequest, JobSummary, NotificationMessage } from './inbox.js';
 export type { ManagerStats, MechanicStats } from './stats.js';
 export {

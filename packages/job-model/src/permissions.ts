@@ -7,13 +7,17 @@ import { clockViolations, partViolations } from './day-permissions.js';
 import { KNOWN_ROOTS, isKnownRoot } from './doc.js';
 import { decisionViolations, itemRuleViolations, proposalViolations, tickRuleViolations } from './approval-rules.js';
 import { changedKeys, sameValue } from './compare.js';
+import { photoViolations } from './photos.js';
 import { qcLockViolations } from './qc-lock.js';
 import { LIMITS, NOTE_FIELDS, TICK_FIELDS, entryViolations, fieldViolations, isRecord, shapeViolations } from './schema.js';
 import type { Actor, RawJob, Violation, Writer } from './types.js';
 
-/** Every violation of P1–P7, P9–P12 in going from `before` to `after`; empty means allowed. */
-export function checkChange(actor: Writer, before: RawJob, after: RawJob): Violation[] {
-  const violations = rootViolations(after);
+/**
+ * Every violation of P1–P7, P9–P17 in going from `before` to `after`; empty means allowed.
+ * `writer: 'server'` only for the server's own write of a photo it stored for `actor` (P13).
+ */
+export function checkChange(actor: Writer, before: RawJob, after: RawJob, writer: 'client' | 'server' = 'client'): Violation[] {
+  const violations = [...rootViolations(after), ...photoViolations(actor, before, after, writer === 'server')];
   switch (actor.role) {
     case 'manager':
       return [...violations, ...shapeViolations(after), ...itemRuleViolations(before.items, after.items)];
@@ -41,7 +45,7 @@ export function canOpenJob(actor: Actor, assigneeId: string | null): 'write' | f
   return false;
 }
 
-/** P1: content only in the roots of S1 and S7, each of its own kind. */
+/** P1: content only in the roots of S1, S6 and S7, each of its own kind. */
 function rootViolations(after: RawJob): Violation[] {
   return [
     ...after.roots.filter((name) => !isKnownRoot(name)).map((path) => ({ path, reason: 'not a root of a job (P1)' })),

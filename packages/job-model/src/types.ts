@@ -71,6 +71,23 @@ export interface ItemFacts {
   decidedPrice?: number;
 }
 
+export type PhotoType = 'image/jpeg' | 'image/png' | 'image/webp';
+
+/** A stored photo (SPEC S6). Its bytes live on the server, outside the document. */
+export interface PhotoFacts {
+  id: string;
+  /** The item the photo shows, or null for the job as a whole. */
+  itemId: string | null;
+  visibility: NoteVisibility;
+  /** Who uploaded it. */
+  by: string;
+  at: string;
+  /** Type of the stored (re-encoded) image. */
+  type: PhotoType;
+  width: number;
+  height: number;
+}
+
 export interface NoteFacts {
   id: string;
   text: string;
@@ -140,6 +157,8 @@ export interface JobFacts {
   parts: PartFacts[];
   /** Clocked work sessions (C1), in the order started. */
   clock: ClockFacts[];
+  /** Stored photos, oldest first (SPEC S6). */
+  photos: PhotoFacts[];
 }
 
 /**
@@ -164,6 +183,7 @@ export interface RawJob {
   qc: unknown[];
   parts: unknown[];
   clock: unknown[];
+  photos: unknown[];
 }
 
 export interface Progress {
@@ -183,6 +203,8 @@ export interface PublicJobView {
   approvals: PublicApproval[];
   /** Sum of the prices of the lines not declined, in cents (A5). */
   total: number;
+  /** Customer-visible photos only (V1). */
+  photos: { id: string; itemId: string | null }[];
   createdAt: string;
   collectedAt?: string;
   updatedAt: string;

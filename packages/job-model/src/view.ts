@@ -25,10 +25,11 @@ export function publicView(facts: JobFacts, updatedAt: string): PublicJobView {
         reason: item.reason ?? '',
         state: item.approval!,
         ...(item.decidedAt === undefined ? {} : { decidedAt: item.decidedAt }),
-        photoIds: []
+        photoIds: facts.photos.filter((photo) => photo.visibility === 'customer' && photo.itemId === item.id).map((photo) => photo.id)
       })
     ),
     total: totalOf(facts),
+    photos: facts.photos.filter((photo) => photo.visibility === 'customer').map((photo) => ({ id: photo.id, itemId: photo.itemId })),
     createdAt: facts.createdAt,
     ...(facts.collectedAt === undefined ? {} : { collectedAt: facts.collectedAt }),
     updatedAt,

@@ -6,7 +6,7 @@
  *
  * Allowed, and nothing else (SPEC S1, P1):
  * - `job` and `stuck` hold keys only, each a plain value (a string, number, boolean or null);
- * - `items`, `notes`, `qc`, `parts` and `clock` hold list entries only, each a Y.Map holding keys only, each a
+ * - `items`, `notes`, `qc`, `photos`, `parts` and `clock` hold list entries only, each a Y.Map holding keys only, each a
  *   plain value.
  * A plain value is Yjs' ContentAny (what `map.set(key, 'text')` writes). A shared type
  * (Y.Text, Y.Map, Y.Array, Y.Xml*), a sub-document, binary content, an embed or a formatting
@@ -15,7 +15,7 @@
 import * as Y from 'yjs';
 
 const MAP_ROOTS = ['job', 'stuck'] as const;
-const LIST_ROOTS = ['items', 'notes', 'qc', 'parts', 'clock'] as const;
+const LIST_ROOTS = ['items', 'notes', 'qc', 'photos', 'parts', 'clock'] as const;
 
 /** Paths (`notes[2].text`, `job.bike`, `items`) whose content S1 does not allow; empty when none. */
 export function illFormedPaths(doc: Y.Doc): string[] {

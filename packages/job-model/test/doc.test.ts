@@ -21,7 +21,8 @@ const EMPTY: JobFacts = {
   stuck: null,
   qc: [],
   parts: [],
-  clock: []
+  clock: [],
+  photos: []
 };
 
 function yMap(values: Record<string, unknown>): Y.Map<unknown> {

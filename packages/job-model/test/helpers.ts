@@ -104,6 +104,7 @@ export function facts(overrides: Partial<JobFacts> = {}): JobFacts {
     qc: [],
     parts: [],
     clock: [],
+    photos: [],
     ...overrides
   };
 }

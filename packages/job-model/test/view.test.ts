@@ -32,6 +32,7 @@ describe('publicView (V1)', () => {
       notes: [{ text: 'Chain replaced', at: at(4) }],
       approvals: [],
       total: 0,
+      photos: [],
       createdAt: at(0),
       updatedAt: at(8),
       promisedAt: null,

@@ -3,6 +3,7 @@
  */
 import path from 'node:path';
 import { parseTrustProxy, type TrustedProxies } from './http/client-address.js';
+import { JOB_MAX_PHOTOS } from './sync/job-budget.js';
 
 export interface Config {
   port: number;
@@ -43,6 +44,11 @@ export interface Config {
   jobBudget: { maxNotes: number; maxItems: number; maxBytes: number };
   /** Open share-page event streams allowed per share link and per client address (429 beyond). */
   shareStreams: { perLink: number; perAddress: number };
+  /**
+   * Photos: largest upload (`PHOTO_MAX_BYTES`), photos per job (`JOB_MAX_PHOTOS`), uploads in
+   * flight per uploader and in all (`PHOTO_UPLOADS_PER_USER`, `PHOTO_UPLOADS_TOTAL`; 429 beyond).
+   */
+  photos: { maxBytes: number; maxPerJob: number; uploadsPerUser: number; uploadsTotal: number };
   /** Read notifications older than this are deleted. */
   notificationRetentionDays: number;
   logLevel: string;
@@ -103,6 +109,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     shareStreams: {
       perLink: intSetting(env.SHARE_STREAMS_PER_LINK, 20, 'SHARE_STREAMS_PER_LINK'),
       perAddress: intSetting(env.SHARE_STREAMS_PER_ADDRESS, 50, 'SHARE_STREAMS_PER_ADDRESS')
+    },
+    photos: {
+      maxBytes: intSetting(env.PHOTO_MAX_BYTES, 10 * 1024 * 1024, 'PHOTO_MAX_BYTES'),
+      maxPerJob: intSetting(env.JOB_MAX_PHOTOS, JOB_MAX_PHOTOS, 'JOB_MAX_PHOTOS'),
+      uploadsPerUser: intSetting(env.PHOTO_UPLOADS_PER_USER, 2, 'PHOTO_UPLOADS_PER_USER'),
+      uploadsTotal: intSetting(env.PHOTO_UPLOADS_TOTAL, 8, 'PHOTO_UPLOADS_TOTAL')
     },
     notificationRetentionDays: intSetting(env.NOTIFICATION_RETENTION_DAYS, 30, 'NOTIFICATION_RETENTION_DAYS'),
     logLevel: env.LOG_LEVEL || 'info',

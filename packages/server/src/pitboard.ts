@@ -28,6 +28,9 @@ import { PushService } from './push/push-service.js';
 import { OverdueWatch } from './notifications/overdue-watch.js';
 import { openStorageWithDatabase, type Storage } from './storage/index.js';
 import { PushStorage } from './storage/push-storage.js';
+import { FilePhotoBytes, RowPhotoBytes } from './photos/photo-bytes.js';
+import { PhotoService } from './photos/photo-service.js';
+import { UploadSlots } from './photos/upload-slots.js';
 import { Admission } from './sync/admission.js';
 import { Authentication } from './sync/extension-authentication.js';
 import { Gatekeeper } from './sync/extension-gatekeeper.js';
@@ -121,6 +124,9 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
   };
   const push = await PushService.start(new PushStorage(database), config.push, shareTokens, log);
   notifier.onStored((stored) => push.notify(stored));
+  // Photo bytes: files beside the SQLite database; rows in PostgreSQL, which every instance shares (docs/deploy.md).
+  const photoBytes = config.databaseUrl ? new RowPhotoBytes(storage.photos) : new FilePhotoBytes(config.dataDir);
+  const photos = new PhotoService(storage, jobs, photoBytes, new UploadSlots({ perUser: config.photos.uploadsPerUser, total: config.photos.uploadsTotal }), config.photos);
   log.debug('share-link secret', { source: shareSecret.source });
   metrics.gauge('pitboard_open_connections', 'Open WebSocket connections', () => hocuspocus.getConnectionsCount());
   metrics.counter('pitboard_messages_received_total', 'Sync messages received', () => limits.messagesIn);
@@ -149,6 +155,7 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
     storage,
     shareFeed,
     push,
+    photos,
     metrics,
     log,
     liveConnections: () => hocuspocus.getConnectionsCount(),

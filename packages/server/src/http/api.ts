@@ -5,6 +5,7 @@ import type { Metrics } from '../metrics.js';
 import type { ShareFeed } from '../jobs/share-feed.js';
 import type { Services } from '../services.js';
 import type { PushService } from '../push/push-service.js';
+import type { PhotoService } from '../photos/photo-service.js';
 import type { Storage } from '../storage/index.js';
 import { healthResponse, type HealthCheck } from '../health/checks.js';
 import { storageCheck } from '../health/storage-check.js';
@@ -17,6 +18,7 @@ import { itemRoutes } from './routes/items.js';
 import { jobRoutes } from './routes/jobs.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { pushRoutes } from './routes/push.js';
+import { photoRoutes } from './routes/photos.js';
 import { shareEventsRoute } from './routes/share-events.js';
 import { statsRoutes } from './routes/stats.js';
 import { workshopDayRoutes } from './routes/workshop-day.js';
@@ -28,6 +30,7 @@ export interface ApiDeps {
   storage: Storage;
   shareFeed: ShareFeed;
   push: PushService;
+  photos: PhotoService;
   metrics: Metrics;
   log: Logger;
   liveConnections(): number;
@@ -60,6 +63,7 @@ export function createApi(deps: ApiDeps): Router {
   jobExportRoute(router, deps.storage);
   pushRoutes(router, { push: deps.push, jobs: services.jobs });
   shareEventsRoute(router, services.jobs, deps.shareFeed);
+  photoRoutes(router, deps.photos);
   statsRoutes(router, { storage: deps.storage, liveConnections: deps.liveConnections });
   notificationRoutes(router, services.notifications);
   router.on('GET', '/metrics', async (ctx) => {

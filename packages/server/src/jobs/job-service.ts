@@ -88,8 +88,11 @@ export class JobService {
     return { job, shareUrl: link.url, shareLinkId: link.row.id };
   }
 
-  /** Applies `change` to the live job document as `actor`; durable when it resolves. */
-  async change(jobId: string, actor: Writer, change: (doc: Y.Doc) => void): Promise<JobFacts> {
+  /**
+   * Applies `change` to the live job document as `actor`; durable when it resolves.
+   * `writer: 'server'` only where the server records a fact it holds for the actor (a stored photo, SPEC P13).
+   */
+  async change(jobId: string, actor: Writer, change: (doc: Y.Doc) => void, writer: 'client' | 'server' = 'client'): Promise<JobFacts> {
     await this.requireJob(jobId);
     const connection = await this.hocuspocus.openDirectConnection(jobDocumentName(jobId), { server: true, actor });
     try {
@@ -102,7 +105,7 @@ export class JobService {
       }
       const update = Y.encodeStateAsUpdate(trial, Y.encodeStateVector(doc));
       trial.destroy();
-      await this.admission.admit(doc, actor, update);
+      await this.admission.admit(doc, actor, update, writer);
       await connection.transact((live) => Y.applyUpdate(live, update));
       const facts = readJob(doc);
       // Answer once the read model and notifications include this write.

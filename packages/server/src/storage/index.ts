@@ -4,6 +4,7 @@ import type { Storage } from './storage.js';
 
 export type * from './storage.js';
 export type { OverdueAlerts, OverdueJob } from './overdue-alerts.js';
+export type * from './photo-storage.js';
 
 /** Opens (and migrates) the configured database behind the Storage interface. */
 export async function openStorage(options: DatabaseOptions): Promise<Storage> {

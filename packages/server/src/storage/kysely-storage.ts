@@ -8,6 +8,7 @@ import { jobStore } from './jobs.js';
 import { notificationStore } from './notifications.js';
 import { KyselyOverdueAlerts } from './overdue-alerts.js';
 import { KyselyApprovalDecisions } from './approval-decisions.js';
+import { KyselyPhotoStorage } from './photo-storage.js';
 import { sessionStore } from './sessions.js';
 import { shareLinkStore } from './share-links.js';
 import type { Storage } from './storage.js';
@@ -26,6 +27,7 @@ export function kyselyStorage(opened: OpenDatabase): Storage {
     ...notificationStore(db, dialect),
     overdueAlerts: new KyselyOverdueAlerts(db),
     approvalDecisions: new KyselyApprovalDecisions(db),
+    photos: new KyselyPhotoStorage(db),
     probe: (waitMs) => opened.probe(waitMs),
     lockWaits: () => opened.lockWaits(),
     async close() {

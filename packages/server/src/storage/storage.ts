@@ -9,6 +9,7 @@ import type { DocumentStore } from './documents.js';
 import type { JobStore } from './jobs.js';
 import type { NotificationStore } from './notifications.js';
 import type { OverdueAlerts } from './overdue-alerts.js';
+import type { PhotoStorage } from './photo-storage.js';
 import type { SessionStore } from './sessions.js';
 import type { ShareLinkStore } from './share-links.js';
 import type { UserStore } from './users.js';
@@ -35,4 +36,6 @@ export interface Storage extends DocumentStore, UserStore, SessionStore, JobStor
   readonly overdueAlerts: OverdueAlerts;
   /** Customers' decisions on lines, claimed once (approval-decisions.ts, SPEC A4). */
   readonly approvalDecisions: ApprovalDecisions;
+  /** Stored photos (photo-storage.ts, SPEC F). */
+  readonly photos: PhotoStorage;
 }

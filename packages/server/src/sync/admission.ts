@@ -120,7 +120,8 @@ export class Admission {
     private readonly budget: JobBudget = UNLIMITED
   ) {}
 
-  async admit(doc: Y.Doc & { name: string }, actor: Writer, update: Uint8Array): Promise<void> {
+  /** `writer: 'server'` only for the server's own record of a photo it stored for `actor` (SPEC P13). */
+  async admit(doc: Y.Doc & { name: string }, actor: Writer, update: Uint8Array, writer: 'client' | 'server' = 'client'): Promise<void> {
     if (isEmptyUpdate(update)) return;
     if (hasRole(actor, 'customer')) throw new ForbiddenError('customers cannot change jobs', 'customer');
     const shadow = this.shadowOf(doc);
@@ -130,7 +131,7 @@ export class Admission {
     shadow.tryUpdate(
       update,
       (before, after) => {
-        const violations = checkChange(actor, before, after);
+        const violations = checkChange(actor, before, after, writer);
         if (violations.length > 0) {
           const first = violations[0]!;
           throw new ForbiddenError(`not allowed to change ${first.path}: ${first.reason}`, 'not_allowed');

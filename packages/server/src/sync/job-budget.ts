@@ -19,8 +19,8 @@ export interface JobBudget {
 }
 
 /**
- * Photos are not stored yet; when they are, a job holds at most this many (each referenced
- * from the document, its bytes stored outside it), and `JOB_MAX_PHOTOS` will set it.
+ * The default of `JOB_MAX_PHOTOS`: photos one job holds at most (each referenced from the
+ * document, its bytes stored outside it); the upload checks it (photos/photo-service.ts).
  */
 export const JOB_MAX_PHOTOS = 20;
 

@@ -20,6 +20,7 @@ export const MIGRATIONS: Record<string, () => Promise<MigrationModule>> = {
   '20261202T0700_job_seq': () => import('./20261202T0700_job_seq.js'),
   '20261202T0800_health_probe': () => import('./20261202T0800_health_probe.js'),
   '20261202T1000_approvals': () => import('./20261202T1000_approvals.js'),
+  '20261202T1010_photos': () => import('./20261202T1010_photos.js'),
   '20261202T1020_workshop_day': () => import('./20261202T1020_workshop_day.js'),
   '20261202T1040_push': () => import('./20261202T1040_push.js')
 };
