@@ -24,6 +24,8 @@ export { canOpenJob, checkChange } from './permissions.js';
 export { itemsLocked } from './qc-lock.js';
 export { deriveEvents, isEventMoot, mootFingerprint } from './events.js';
 export { publicView } from './view.js';
+export { TIMELINE_SOURCES, jobTimeline, publicTimeline, type PublicTimelineEntry, type TimelineEntry, type TimelineSource } from './timeline.js';
+export { checkPhone, checkSerial, phoneDigits, serialKey } from './intake.js';
 export type { InboxMessage, InboxRequest, JobSummary, NotificationMessage } from './inbox.js';
 export type { ManagerStats, MechanicStats } from './stats.js';
 export {

@@ -11,7 +11,11 @@ export const LIMITS = {
   title: 200,
   items: 100,
   /** notes, description, stuck reason and resolution, QC note */
-  text: 5000
+  text: 5000,
+  /** a bike's serial number (S8) */
+  serial: 64,
+  /** a customer's phone as entered (S8) */
+  phone: 40
 } as const;
 
 interface Field {
@@ -48,6 +52,9 @@ const JOB_FIELDS: Fields = {
   description: string(true),
   customerId: string(true),
   customerName: string(true),
+  // S8: recorded at intake or later by a manager; absent on jobs made before.
+  serial: string(false),
+  customerPhone: string(false),
   assigneeId: stringOrNull,
   assignedAt: string(false),
   createdAt: string(true),

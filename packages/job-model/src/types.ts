@@ -74,6 +74,10 @@ export interface JobFacts {
   description: string;
   customerId: string;
   customerName: string;
+  /** The bike's frame serial number, '' when not recorded (SPEC S8). */
+  serial: string;
+  /** The customer's phone as entered at intake, '' when not recorded; staff only (S8, V1). */
+  customerPhone: string;
   assigneeId: string | null;
   assignedAt?: string;
   createdAt: string;
@@ -124,6 +128,8 @@ export interface PublicJobView {
   createdAt: string;
   collectedAt?: string;
   updatedAt: string;
+  /** What happened, as the customer may read it (SPEC T2). */
+  timeline: { at: string; kind: string; text?: string }[];
 }
 
 export type JobEventKind =

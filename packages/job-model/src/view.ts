@@ -3,6 +3,7 @@
  * from an allow-list, so a fact added to the model later stays private until added here.
  */
 import { deriveStatus, progressOf } from './status.js';
+import { publicTimeline } from './timeline.js';
 import type { JobFacts, PublicJobView } from './types.js';
 
 export function publicView(facts: JobFacts, updatedAt: string): PublicJobView {
@@ -15,6 +16,7 @@ export function publicView(facts: JobFacts, updatedAt: string): PublicJobView {
     notes: facts.notes.filter((note) => note.visibility === 'customer').map((note) => ({ text: note.text, at: note.at })),
     createdAt: facts.createdAt,
     ...(facts.collectedAt === undefined ? {} : { collectedAt: facts.collectedAt }),
-    updatedAt
+    updatedAt,
+    timeline: publicTimeline(facts)
   };
 }
