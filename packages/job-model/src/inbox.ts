@@ -17,6 +17,8 @@ export interface JobSummary {
   createdAt: string;
   /** Position in the order of job-row changes: the newer of two copies of a row has the larger. */
   seq: number;
+  /** The bike's serial (SPEC S8), '' when none. */
+  serial: string;
   customerName?: string;
   description?: string;
   stuckReason?: string | null;

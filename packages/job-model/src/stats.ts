@@ -17,6 +17,10 @@ export interface ManagerStats {
     byWeek: { week: string; averageHours: number | null; collected: number }[];
   };
   liveConnections: number;
+  /** Hours from intake to collection of the jobs collected in the last 12 weeks; null when none. */
+  turnaroundHours: { p50: number | null; p90: number | null };
+  /** Median hours a job stayed in each status (stays that ended in the last 12 weeks); a status no job left is absent. */
+  hoursInStatus: Record<string, number>;
 }
 
 export interface MechanicStats {

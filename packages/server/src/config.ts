@@ -3,6 +3,7 @@
  */
 import path from 'node:path';
 import { parseTrustProxy, type TrustedProxies } from './http/client-address.js';
+import { shopSettings, type Shop } from './shop.js';
 
 export interface Config {
   port: number;
@@ -48,6 +49,8 @@ export interface Config {
   logLevel: string;
   /** When set, `/metrics` needs `Authorization: Bearer <it>`. */
   metricsToken: string | null;
+  /** The shop on customers' pages (SHOP_NAME, SHOP_PHONE, SHOP_ADDRESS, SHOP_HOURS). */
+  shop: Shop;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -100,7 +103,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     },
     notificationRetentionDays: intSetting(env.NOTIFICATION_RETENTION_DAYS, 30, 'NOTIFICATION_RETENTION_DAYS'),
     logLevel: env.LOG_LEVEL || 'info',
-    metricsToken: env.METRICS_TOKEN || null
+    metricsToken: env.METRICS_TOKEN || null,
+    shop: shopSettings(env)
   };
   return { ...config, ...overrides };
 }

@@ -11,6 +11,7 @@ import { seedDemo } from './demo.js';
 import { createApi } from './http/api.js';
 import type { Router } from './http/router.js';
 import { JobService } from './jobs/job-service.js';
+import { endedSpans } from './jobs/status-spans.js';
 import { createLogger, type Logger } from './log.js';
 import { Metrics } from './metrics.js';
 import { RedisBus } from './scale/bus.js';
@@ -75,6 +76,7 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
   });
   const notifier = new Notifier(storage, inbox, log, { observeHook: (ms) => metrics.hookSeconds.observe(ms) });
   projector.onJobChanges((changes) => notifier.onJobChanges(changes));
+  projector.onJobChanges((changes) => storage.statusHistory.recordSpans(endedSpans(changes)));
   projector.onJobChange(({ row, previous }) => inbox.deliverJob(row, previous));
   const shareFeed = new ShareFeed(bus, storage, config.shareStreams);
   projector.onJobChange(({ facts, row }) => shareFeed.publish(facts, row));

@@ -12,6 +12,7 @@ import { storageCheck } from '../health/storage-check.js';
 import { requireMetricsToken } from './metrics-auth.js';
 import { Router } from './router.js';
 import { authRoutes } from './routes/auth.js';
+import { jobDetailsRoutes } from './routes/job-details.js';
 import { jobRoutes } from './routes/jobs.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { shareEventsRoute } from './routes/share-events.js';
@@ -50,7 +51,8 @@ export function createApi(deps: ApiDeps): Router {
     secureCookies: config.publicUrl.startsWith('https:'),
     sessionMaxAgeSeconds: Math.floor(config.session.absoluteMs / 1000)
   });
-  jobRoutes(router, deps.jobs);
+  jobRoutes(router, deps.jobs, { storage: deps.storage, shop: config.shop });
+  jobDetailsRoutes(router, deps.jobs);
   shareEventsRoute(router, deps.jobs, deps.shareFeed);
   statsRoutes(router, { storage: deps.storage, liveConnections: deps.liveConnections });
   notificationRoutes(router, { storage: deps.storage, inbox: deps.inbox });

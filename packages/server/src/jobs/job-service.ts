@@ -34,6 +34,9 @@ export interface NewJob {
   customer: { id: string } | { name: string; email?: string };
   items: string[];
   mechanicId?: string;
+  /** SPEC S8. */
+  serial?: string | undefined;
+  customerPhone?: string | undefined;
 }
 
 export class JobService {
@@ -67,7 +70,9 @@ export class JobService {
           customerName: customer.name,
           items: input.items,
           createdAt,
-          assigneeId: input.mechanicId ?? null
+          assigneeId: input.mechanicId ?? null,
+          ...(input.serial ? { serial: input.serial } : {}),
+          ...(input.customerPhone ? { customerPhone: input.customerPhone } : {})
         });
       } catch (e) {
         throw e instanceof JobModelError ? new BadRequestError(e.reason) : e;

@@ -2,7 +2,7 @@
  * The read-model row of a job, computed from its facts. Lists, stats and the board read these
  * rows, so they never load documents.
  */
-import { deriveStatus, progressOf, type JobFacts, type JobSummary } from '@pitboard/job-model';
+import { deriveStatus, phoneDigits, progressOf, type JobFacts, type JobSummary } from '@pitboard/job-model';
 import type { JobRow } from '../storage/index.js';
 
 export function projectJob(facts: JobFacts, previous: JobRow | null, now: string): JobRow {
@@ -24,7 +24,9 @@ export function projectJob(facts: JobFacts, previous: JobRow | null, now: string
     updatedAt: now,
     statusSince: previous && previous.status === status ? previous.statusSince : now,
     collectedAt: facts.collectedAt ?? null,
-    seq: previous?.seq ?? 0 // storage gives it the next one when saving
+    seq: previous?.seq ?? 0, // storage gives it the next one when saving
+    serial: facts.serial,
+    customerPhone: phoneDigits(facts.customerPhone)
   };
 }
 
@@ -45,6 +47,7 @@ export function jobSummary(row: JobRow, forStaff: boolean): JobSummary {
     statusSince: row.statusSince,
     createdAt: row.createdAt,
     seq: row.seq,
+    serial: row.serial,
     ...(forStaff ? { customerName: row.customerName, description: row.description, stuckReason: row.stuckReason } : {})
   };
 }

@@ -6,7 +6,9 @@ import type { Role } from '@pitboard/job-model';
 import * as Y from 'yjs';
 import { ConflictError } from '../errors.js';
 import type { OpenDatabase } from './database.js';
+import { KyselyJobSearch, searchColumns } from './job-search.js';
 import { hotQueries, Prepared } from './prepared.js';
+import { KyselyStatusHistory } from './status-history.js';
 import type { Database, JobsTable, NotificationsTable, ShareLinksTable, UsersTable } from './schema.js';
 import type {
   JobEventsInput,
@@ -32,7 +34,12 @@ export class KyselyStorage implements Storage {
     this.db = opened.db;
     this.dialect = opened.dialect;
     this.q = hotQueries(opened.db, opened.dialect);
+    this.search = new KyselyJobSearch(opened.db, toJob);
+    this.statusHistory = new KyselyStatusHistory(opened.db);
   }
+
+  readonly search: KyselyJobSearch<JobRow>;
+  readonly statusHistory: KyselyStatusHistory;
 
   // The queries every edit runs, built once (see prepared.ts).
   private readonly appendQueries = new Map<number, Prepared<unknown[]>>();
@@ -543,7 +550,9 @@ function toJob(r: Selectable<JobsTable>): JobRow {
     updatedAt: r.updated_at,
     statusSince: r.status_since,
     collectedAt: r.collected_at,
-    seq: Number(r.seq)
+    seq: Number(r.seq),
+    serial: r.serial ?? '',
+    customerPhone: r.customer_phone ?? ''
   };
 }
 
@@ -564,7 +573,8 @@ function fromJob(j: JobRow): JobsTable {
     updated_at: j.updatedAt,
     status_since: j.statusSince,
     collected_at: j.collectedAt,
-    seq: j.seq
+    seq: j.seq,
+    ...searchColumns(j)
   };
 }
 

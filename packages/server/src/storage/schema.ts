@@ -59,6 +59,21 @@ export interface JobsTable {
   event_baseline?: string | null;
   /** Position in the order of job-row changes (counter `job_seq`): a client's catch-up cursor. */
   seq: number;
+  /** The bike's serial as recorded (SPEC S8); '' when none. */
+  serial: string;
+  /** The customer's phone, digits only (SPEC Q1): search compares it, nothing shows it. */
+  customer_phone: string;
+  /** Lower-case number, bike, serial (as written and without spaces/dashes) and customer name: what search looks in. */
+  search_text: string;
+}
+
+/** How long a job stayed in one status: written by the projector when the status changes. */
+export interface JobStatusSpansTable {
+  job_id: string;
+  status: string;
+  started_at: string;
+  ended_at: string;
+  hours: number;
 }
 
 export interface ShareLinksTable {
@@ -103,4 +118,5 @@ export interface Database {
   share_links: ShareLinksTable;
   notifications: NotificationsTable;
   counters: CountersTable;
+  job_status_spans: JobStatusSpansTable;
 }

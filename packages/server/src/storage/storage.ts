@@ -3,6 +3,8 @@
  * SQLite default and PostgreSQL share one contract test suite (test/storage.contract.test.ts).
  */
 import type { Role } from '@pitboard/job-model';
+import type { JobSearchStore } from './job-search.js';
+import type { StatusHistoryStore } from './status-history.js';
 
 export interface UserRow {
   id: string;
@@ -41,6 +43,10 @@ export interface JobRow {
   collectedAt: string | null;
   /** Position in the order of job-row changes, set by storage on every save (0: not saved since the column came). */
   seq: number;
+  /** The bike's serial (SPEC S8), '' when none. */
+  serial: string;
+  /** The customer's phone as digits only, for search (Q1); never in a list row. */
+  customerPhone: string;
 }
 
 export interface JobFilter {
@@ -145,6 +151,11 @@ export interface Storage {
   touchSession(id: string, lastVerifiedAt: string): Promise<void>;
   deleteSession(id: string): Promise<void>;
   deleteUserSessions(userId: string): Promise<void>;
+
+  /** Search over the jobs read model (storage/job-search.ts). */
+  readonly search: JobSearchStore<JobRow>;
+  /** How long jobs stayed in each status (storage/status-history.ts). */
+  readonly statusHistory: StatusHistoryStore;
 
   // Jobs: the read model, plus job creation (row and first document update in one transaction).
   /**

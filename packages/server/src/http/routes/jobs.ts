@@ -16,8 +16,12 @@ import { requireManager } from '../../jobs/job-service.js';
 import { jobSummary } from '../../jobs/projection.js';
 import { json, type Router } from '../router.js';
 import { optionalObject, optionalString, requiredBoolean, requiredString, stringArray } from '../validate.js';
+import type { Shop } from '../../shop.js';
+import type { Storage } from '../../storage/index.js';
+import { searchJobs } from '../../jobs/job-search.js';
+import { IntakeFactsBody, JobSearchQuery, parseOr400, SEARCH_PARAMS } from './find-schemas.js';
 
-export function jobRoutes(router: Router, jobs: JobService) {
+export function jobRoutes(router: Router, jobs: JobService, deps: { storage: Storage; shop: Shop }) {
   router.on('POST', '/api/jobs', async (ctx) => {
     const actor = await ctx.actor();
     requireManager(actor);
@@ -26,7 +30,8 @@ export function jobRoutes(router: Router, jobs: JobService) {
       bike: requiredString(body, 'bike', 200),
       description: optionalString(body, 'description', 2000) ?? '',
       items: stringArray(body, 'items', { min: 1, max: 100 }),
-      customer: parseCustomer(body)
+      customer: parseCustomer(body),
+      ...parseOr400(IntakeFactsBody, body)
     };
     const mechanicId = optionalString(body, 'mechanicId', 64);
     if (mechanicId) input.mechanicId = mechanicId;
@@ -36,6 +41,14 @@ export function jobRoutes(router: Router, jobs: JobService) {
 
   router.on('GET', '/api/jobs', async (ctx) => {
     const actor = await ctx.actor();
+    if (SEARCH_PARAMS.some((name) => ctx.url.searchParams.has(name))) {
+      const query = parseOr400(JobSearchQuery, Object.fromEntries(ctx.url.searchParams));
+      const rows = await searchJobs(deps.storage, actor, {
+        ...query,
+        includeCollected: query.collected === '1' || query.collected === 'true'
+      });
+      return json(rows.map((r) => jobSummary(r, actor.role !== 'customer')));
+    }
     const status = ctx.url.searchParams.get('status');
     if (status !== null && !JOB_STATUSES.includes(status as JobStatus)) {
       throw new BadRequestError(`status must be one of ${JOB_STATUSES.join(', ')}`);
@@ -123,7 +136,7 @@ export function jobRoutes(router: Router, jobs: JobService) {
     return json(link, 201);
   });
 
-  router.on('GET', '/api/share/:token', async (ctx) => json(await jobs.publicViewForToken(ctx.params.token!)));
+  router.on('GET', '/api/share/:token', async (ctx) => json({ ...(await jobs.publicViewForToken(ctx.params.token!)), shop: deps.shop }));
 
   // The seed's endpoints.
 

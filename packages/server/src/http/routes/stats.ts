@@ -3,6 +3,7 @@ import { ForbiddenError } from '../../errors.js';
 import type { JobRow, Storage } from '../../storage/index.js';
 import { json, type Router } from '../router.js';
 import { jobSummary } from '../../jobs/projection.js';
+import { hoursInStatus, statsSince, turnaroundHours } from '../../jobs/stats-figures.js';
 
 /** The seed's dashboard numbers, computed from the read model (never from documents). */
 export function statsRoutes(router: Router, deps: { storage: Storage; liveConnections(): number }) {
@@ -10,7 +11,8 @@ export function statsRoutes(router: Router, deps: { storage: Storage; liveConnec
 
   router.on('GET', '/api/manager/stats', async (ctx) => {
     if ((await ctx.actor()).role !== 'manager') throw new ForbiddenError('managers only');
-    const [jobs, mechanics] = await Promise.all([storage.listJobs(), storage.listUsers('mechanic')]);
+    const since = statsSince(Date.now());
+    const [jobs, mechanics, spans] = await Promise.all([storage.listJobs(), storage.listUsers('mechanic'), storage.statusHistory.spansEndedSince(since)]);
     const byStatus = Object.fromEntries(JOB_STATUSES.map((s) => [s, 0])) as Record<string, number>;
     for (const j of jobs) byStatus[j.status] = (byStatus[j.status] ?? 0) + 1;
     const active = jobs.filter((j) => j.status !== 'collected');
@@ -26,7 +28,9 @@ export function statsRoutes(router: Router, deps: { storage: Storage; liveConnec
         activeJobs: active.filter((j) => j.assigneeId === m.id).length
       })),
       turnaround: turnaround(jobs),
-      liveConnections: deps.liveConnections()
+      liveConnections: deps.liveConnections(),
+      turnaroundHours: turnaroundHours(jobs, since),
+      hoursInStatus: hoursInStatus(spans)
     } satisfies ManagerStats);
   });
 
