@@ -5,9 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, createUser, startTestServer, type TestServer, type TestUser } from './helpers/server.js';
 
-async function patch(base: string, token: string, path: string, body: unknown) {
+async function patch(base: string, token: string, path: string, body: unknown): Promise<{ status: number; body: { error?: string } & Record<string, unknown> }> {
   const res = await fetch(base + path, { method: 'PATCH', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return { status: res.status, body: await res.json() };
+  return { status: res.status, body: (await res.json()) as { error?: string } & Record<string, unknown> };
 }
 
 describe('API: intake facts and search', () => {

@@ -41,6 +41,12 @@ export function phoneQuery(q: string): string | null {
   return digits.length >= 3 ? digits : null;
 }
 
+/** The columns a job row is read from (everything but `event_baseline`). */
+const ROW_COLUMNS = [
+  'id', 'number', 'bike', 'description', 'customer_id', 'customer_name', 'assignee_id', 'status', 'items_done', 'items_total',
+  'stuck_reason', 'created_at', 'updated_at', 'status_since', 'collected_at', 'seq', 'serial', 'customer_phone', 'search_text'
+] as const;
+
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 const contains = (s: string) => `%${likeEscape(s)}%`;
 
@@ -51,7 +57,9 @@ export class KyselyJobSearch<Row> implements JobSearchStore<Row> {
   ) {}
 
   async searchJobs(search: JobSearch): Promise<Row[]> {
-    let query = this.db.selectFrom('jobs').selectAll().orderBy('number', 'desc').limit(search.limit);
+    // First the numbers: everything this query compares is in the `jobs_search` index, so it
+    // reads that index newest first (never the wide rows) and stops at the limit…
+    let query = this.db.selectFrom('jobs').select('number').orderBy('number', 'desc').limit(search.limit);
     if (search.status) query = query.where('status', '=', search.status);
     else if (!search.includeCollected) query = query.where('status', '!=', 'collected');
     if (search.assigneeId) query = query.where('assignee_id', '=', search.assigneeId);
@@ -72,6 +80,11 @@ export class KyselyJobSearch<Row> implements JobSearchStore<Row> {
         }
       }
     }
-    return (await query.execute()).map(this.toRow);
+    const numbers = (await query.execute()).map((r) => Number(r.number));
+    if (numbers.length === 0) return [];
+    // …then only the rows it answers with. Not selectAll: a row's event baseline (the job's facts
+    // as JSON) is the notifier's, and large.
+    const rows = await this.db.selectFrom('jobs').select(ROW_COLUMNS).where('number', 'in', numbers).orderBy('number', 'desc').execute();
+    return rows.map((r) => this.toRow({ ...r, event_baseline: null }));
   }
 }

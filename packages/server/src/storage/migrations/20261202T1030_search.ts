@@ -15,6 +15,10 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
   await db.schema.createIndex('jobs_serial').on('jobs').column('serial').execute();
   await db.schema.createIndex('jobs_customer_phone').on('jobs').column('customer_phone').execute();
   await db.schema.createIndex('jobs_status_number').on('jobs').columns(['status', 'number']).execute();
+  // Free text matches anywhere in a word, which no b-tree can seek; this one holds everything a
+  // search compares, in the order answers are given, so a search reads the index (not the
+  // wide rows) newest first and stops at the answer's limit, fetching only the rows it returns.
+  await db.schema.createIndex('jobs_search').on('jobs').columns(['number', 'status', 'assignee_id', 'customer_id', 'search_text', 'customer_phone']).execute();
   await db.schema.createIndex('jobs_assignee_number').on('jobs').columns(['assignee_id', 'number']).execute();
 
   await db.schema

@@ -3,6 +3,7 @@ import { isPitboardError } from '$lib/server/errors';
 import { requireRole } from '$lib/server/guards';
 import { pitboard } from '$lib/server/pitboard';
 import { parseItems } from '$lib/item-templates';
+import { intakeFactErrors } from '$lib/server/intake-facts';
 import type { Actions, PageServerLoad } from './$types';
 
 /** The board's first paint comes from the read model (the `jobs` table): no document is opened. */
@@ -42,7 +43,9 @@ export const actions: Actions = {
       customerName: String(form.get('customerName') ?? '').trim(),
       customerEmail: String(form.get('customerEmail') ?? '').trim(),
       items: String(form.get('items') ?? ''),
-      mechanicId: String(form.get('mechanicId') ?? '')
+      mechanicId: String(form.get('mechanicId') ?? ''),
+      customerPhone: String(form.get('customerPhone') ?? '').trim(),
+      serial: String(form.get('serial') ?? '').trim()
     };
     const errors: Record<string, string> = {};
     const items = parseItems(values.items);
@@ -55,6 +58,7 @@ export const actions: Actions = {
     if (items.length === 0) errors.items = 'Add at least one repair item (one per line), or pick a template.';
     else if (items.length > 100) errors.items = 'At most 100 items per job.';
     else if (items.some((i) => i.length > 200)) errors.items = 'Keep each item under 200 characters.';
+    Object.assign(errors, intakeFactErrors(values));
     if (Object.keys(errors).length) return fail(400, { values, errors });
 
     try {
@@ -63,7 +67,9 @@ export const actions: Actions = {
         description: values.description,
         customer: { name: values.customerName, ...(values.customerEmail ? { email: values.customerEmail } : {}) },
         items,
-        ...(values.mechanicId ? { mechanicId: values.mechanicId } : {})
+        ...(values.mechanicId ? { mechanicId: values.mechanicId } : {}),
+        ...(values.serial ? { serial: values.serial } : {}),
+        ...(values.customerPhone ? { customerPhone: values.customerPhone } : {})
       });
       return { created: { id: job.id, number: job.number, bike: job.bike, shareUrl } };
     } catch (e) {
