@@ -17,8 +17,8 @@ export interface JobSummary {
   createdAt: string;
   /** Position in the order of job-row changes: the newer of two copies of a row has the larger. */
   seq: number;
-  /** The bike's serial (SPEC S8), '' when none. */
-  serial: string;
+  /** The bike's serial (SPEC S8), '' when none (absent in rows a client stored before it came). */
+  serial?: string;
   customerName?: string;
   description?: string;
   stuckReason?: string | null;

@@ -15,7 +15,7 @@ import * as Y from 'yjs';
 import { addUser } from '../src/auth/users.js';
 import { projectJob } from '../src/jobs/projection.js';
 import { api, openTestStorage, spawnServer, testDatabase } from '../test/helpers/server.js';
-import { isMain, quantile } from './lib/common.js';
+import { cpuMs, isMain, quantile } from './lib/common.js';
 
 export interface SearchFigures {
   jobs: number;
@@ -26,6 +26,10 @@ export interface SearchFigures {
   max: number;
   /** Matches per answer, median (answers are capped at 50 rows). */
   rowsP50: number;
+  /** The server's CPU time per search (less swayed by a busy machine than wall time). */
+  serverCpuMsPerSearch: number;
+  /** Load average of the machine while measuring: wall times above are only as good as this is low. */
+  loadAverage: number;
   /** p50/p99 per kind of search (what was typed), to see which kind costs. */
   byKind: Record<string, { n: number; p50: number; p99: number }>;
 }
@@ -88,6 +92,7 @@ export async function measureSearch(options: { jobs: number; log?: (line: string
     for (const { query, token: t } of queries.slice(0, 20)) await api(server.url, t).get(`/api/jobs?${query}`);
     const times: number[] = [];
     const rows: number[] = [];
+    const cpuBefore = cpuMs(server.child.pid!);
     const kinds = new Map<string, number[]>();
     for (const { kind, query, token: t } of queries) {
       const start = performance.now();
@@ -98,6 +103,7 @@ export async function measureSearch(options: { jobs: number; log?: (line: string
       if (r.status !== 200) throw new Error(`search ${query} answered ${r.status}: ${JSON.stringify(r.body)}`);
       rows.push(r.body.length);
     }
+    const cpu = cpuMs(server.child.pid!) - cpuBefore;
     const figures: SearchFigures = {
       jobs: options.jobs,
       database: db.databaseUrl ? 'postgres' : 'sqlite',
@@ -106,11 +112,13 @@ export async function measureSearch(options: { jobs: number; log?: (line: string
       p99: round(quantile(times, 0.99)),
       max: round(Math.max(...times)),
       rowsP50: quantile(rows, 0.5),
+      serverCpuMsPerSearch: round(cpu / times.length),
+      loadAverage: round(os.loadavg()[0]!),
       byKind: Object.fromEntries([...kinds].map(([kind, xs]) => [kind, { n: xs.length, p50: round(quantile(xs, 0.5)), p99: round(quantile(xs, 0.99)) }]))
     };
     log(`search on ${figures.jobs} jobs (${figures.database}), ${figures.searches} searches as typed: p50 ${figures.p50} ms, p99 ${figures.p99} ms, max ${figures.max} ms (target p99 < 50 ms); median ${figures.rowsP50} rows per answer`);
     for (const [kind, k] of Object.entries(figures.byKind)) log(`  ${kind.padEnd(26)} n ${String(k.n).padStart(4)}  p50 ${k.p50} ms  p99 ${k.p99} ms`);
-    log(`machine load average during the run: ${os.loadavg().map((x) => x.toFixed(1)).join(' / ')}`);
+    log(`server CPU per search ${figures.serverCpuMsPerSearch} ms; machine load average ${os.loadavg().map((x) => x.toFixed(1)).join(' / ')} (${os.cpus().length} CPUs)`);
     return figures;
   } finally {
     await server.kill('SIGTERM');

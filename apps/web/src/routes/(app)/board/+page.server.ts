@@ -4,18 +4,24 @@ import { requireRole } from '$lib/server/guards';
 import { pitboard } from '$lib/server/pitboard';
 import { parseItems } from '$lib/item-templates';
 import { intakeFactErrors } from '$lib/server/intake-facts';
+import { searchJobs } from '@pitboard/server';
+import { searchFromUrl } from './board-search';
 import type { Actions, PageServerLoad } from './$types';
 
 /** The board's first paint comes from the read model (the `jobs` table): no document is opened. */
-export const load: PageServerLoad = async ({ locals }) => {
+export const load: PageServerLoad = async ({ locals, url }) => {
   const user = requireRole(locals.user, 'manager');
   const core = pitboard();
-  const [rows, mechanics, notifications] = await Promise.all([
+  const search = searchFromUrl(url);
+  const [rows, mechanics, notifications, found] = await Promise.all([
     core.jobs.list(user, { activeOnly: true }),
     core.storage.listUsers('mechanic'),
-    core.storage.listNotifications(user.id, { limit: 200 })
+    core.storage.listNotifications(user.id, { limit: 200 }),
+    search && searchJobs(core.storage, user, { ...search, includeCollected: search.collected })
   ]);
   return {
+    // A search in the address (a reload, a shared link) answers at first paint.
+    search: search && { ...search, results: (found ?? []).map((r) => core.jobs.summary(r, true)) },
     // Without the description (up to 2,000 characters, not shown on a card): the rows travel in the HTML.
     jobs: rows.map((r) => {
       const { description: _, ...card } = core.jobs.summary(r, true);

@@ -7,6 +7,7 @@ export const load: PageServerLoad = async ({ locals }) => {
   const core = pitboard();
   const [rows, notifications] = await Promise.all([core.jobs.list(user, {}), core.storage.listNotifications(user.id, { limit: 30 })]);
   return {
+    shop: core.config.shop,
     jobs: rows.map((r) => core.jobs.summary(r, false)),
     notifications: notifications.map(({ id, seq, kind, jobId, title, body, createdAt, readAt, resolvedAt }) => ({ id, seq, kind, jobId, title, body, createdAt, readAt, resolvedAt }))
   };

@@ -7,7 +7,8 @@ import type { PageServerLoad } from './$types';
 export const load: PageServerLoad = async ({ params, setHeaders }) => {
   setHeaders({ 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
   try {
-    return { view: await pitboard().jobs.publicViewForToken(params.token), token: params.token };
+    const core = pitboard();
+    return { view: await core.jobs.publicViewForToken(params.token), token: params.token, shop: core.config.shop };
   } catch (e) {
     if (isPitboardError(e) && e.status === 404) error(404, 'This link is not valid any more. Ask the shop for a new one.');
     throw e;

@@ -10,7 +10,8 @@ export const load: PageServerLoad = async ({ locals, params, depends }) => {
   depends(`customer:job:${params.id}`);
   const user = requireRole(locals.user, 'customer');
   try {
-    return { view: (await pitboard().jobs.view(user, params.id)) as PublicJobView, jobId: params.id };
+    const core = pitboard();
+    return { view: (await core.jobs.view(user, params.id)) as PublicJobView, jobId: params.id, shop: core.config.shop };
   } catch (e) {
     if (isPitboardError(e) && (e.status === 404 || e.status === 403)) error(404, 'We could not find that repair.');
     throw e;
