@@ -10,4 +10,3 @@ export { SESSION_COOKIE, cookieValue, sessionCookie, clearSessionCookie } from '
 export type { SessionUser, ValidSession } from './auth/sessions.js';
 export type { JobRow, UserRow, Storage } from './storage/index.js';
 export { clientAddress, addressFrom, parseTrustProxy, type TrustedProxies } from './http/client-address.js';
-export { searchJobs, type JobSearchParams } from './jobs/job-search.js';

@@ -51,7 +51,7 @@ export function createApi(deps: ApiDeps): Router {
     secureCookies: config.publicUrl.startsWith('https:'),
     sessionMaxAgeSeconds: Math.floor(config.session.absoluteMs / 1000)
   });
-  jobRoutes(router, deps.jobs, { storage: deps.storage, shop: config.shop });
+  jobRoutes(router, deps.jobs, { shop: config.shop });
   jobDetailsRoutes(router, deps.jobs);
   shareEventsRoute(router, deps.jobs, deps.shareFeed);
   statsRoutes(router, { storage: deps.storage, liveConnections: deps.liveConnections });

@@ -25,6 +25,7 @@ import type { Admission } from '../sync/admission.js';
 import { cloneDoc } from '../sync/clone.js';
 import { jobDocumentName } from '../sync/documents.js';
 import type { Projector } from '../sync/extension-projector.js';
+import { searchJobs, type JobSearchParams } from './job-search.js';
 import { jobSummary, projectJob } from './projection.js';
 import type { ShareTokens } from './share-tokens.js';
 
@@ -134,6 +135,11 @@ export class JobService {
     if (!canOpenJob(actor, row.assigneeId)) throw new ForbiddenError('this job is not assigned to you');
     const facts = await this.facts(jobId);
     return { ...facts, status: deriveStatus(facts), progress: progressOf(facts), updatedAt: row.updatedAt, statusSince: row.statusSince };
+  }
+
+  /** Search as `actor` may (jobs/job-search.ts): the API and the pages both come here. */
+  search(actor: Actor, params: JobSearchParams): Promise<JobRow[]> {
+    return searchJobs(this.storage, actor, params);
   }
 
   /** The list shape of docs/api.md, plus additive fields; staff also see customer and stuck details. */

@@ -17,11 +17,9 @@ import { jobSummary } from '../../jobs/projection.js';
 import { json, type Router } from '../router.js';
 import { optionalObject, optionalString, requiredBoolean, requiredString, stringArray } from '../validate.js';
 import type { Shop } from '../../shop.js';
-import type { Storage } from '../../storage/index.js';
-import { searchJobs } from '../../jobs/job-search.js';
 import { IntakeFactsBody, JobSearchQuery, parseOr400, SEARCH_PARAMS } from './find-schemas.js';
 
-export function jobRoutes(router: Router, jobs: JobService, deps: { storage: Storage; shop: Shop }) {
+export function jobRoutes(router: Router, jobs: JobService, deps: { shop: Shop }) {
   router.on('POST', '/api/jobs', async (ctx) => {
     const actor = await ctx.actor();
     requireManager(actor);
@@ -43,7 +41,7 @@ export function jobRoutes(router: Router, jobs: JobService, deps: { storage: Sto
     const actor = await ctx.actor();
     if (SEARCH_PARAMS.some((name) => ctx.url.searchParams.has(name))) {
       const query = parseOr400(JobSearchQuery, Object.fromEntries(ctx.url.searchParams));
-      const rows = await searchJobs(deps.storage, actor, {
+      const rows = await jobs.search(actor, {
         ...query,
         includeCollected: query.collected === '1' || query.collected === 'true'
       });

@@ -4,7 +4,6 @@ import { requireRole } from '$lib/server/guards';
 import { pitboard } from '$lib/server/pitboard';
 import { parseItems } from '$lib/item-templates';
 import { intakeFactErrors } from '$lib/server/intake-facts';
-import { searchJobs } from '@pitboard/server';
 import { searchFromUrl } from './board-search';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -17,7 +16,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
     core.jobs.list(user, { activeOnly: true }),
     core.storage.listUsers('mechanic'),
     core.storage.listNotifications(user.id, { limit: 200 }),
-    search && searchJobs(core.storage, user, { ...search, includeCollected: search.collected })
+    search && core.jobs.search(user, { ...search, includeCollected: search.collected })
   ]);
   return {
     // A search in the address (a reload, a shared link) answers at first paint.

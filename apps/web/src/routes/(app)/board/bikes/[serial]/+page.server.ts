@@ -1,5 +1,4 @@
 import { error } from '@sveltejs/kit';
-import { searchJobs } from '@pitboard/server';
 import { requireRole } from '$lib/server/guards';
 import { pitboard } from '$lib/server/pitboard';
 import type { PageServerLoad } from './$types';
@@ -10,7 +9,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
   const serial = params.serial.trim();
   if (!serial || serial.length > 64) error(400, 'That is not a serial number');
   const core = pitboard();
-  const [rows, mechanics] = await Promise.all([searchJobs(core.storage, user, { serial, includeCollected: true, limit: 200 }), core.storage.listUsers('mechanic')]);
+  const [rows, mechanics] = await Promise.all([core.jobs.search(user, { serial, includeCollected: true, limit: 200 }), core.storage.listUsers('mechanic')]);
   const names = new Map(mechanics.map((m) => [m.id, m.name]));
   return {
     serial,
