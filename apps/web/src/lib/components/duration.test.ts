@@ -3,6 +3,7 @@ import { duration } from './duration';
 
 describe('duration', () => {
   it('shows jobs under an hour in minutes, then hours, then days', () => {
+    expect(duration(0)).toBe('0 min');
     expect(duration(0.004)).toBe('under a minute');
     expect(duration(0.25)).toBe('15 min');
     expect(duration(0.999)).toBe('60 min');
