@@ -37,7 +37,7 @@ describe('serial and customer phone (S8)', () => {
     expect(readJob(doc)).toMatchObject({ serial: '', customerPhone: '' });
   });
 
-  it('S8: a manager may write them (P2), a mechanic may not (P3)', () => {
+  it('P18: a manager may write them (P2), a mechanic may not (P3)', () => {
     const doc = jobDoc();
     const before = readRaw(doc);
     updateDetails(doc, { serial: 'ABC1', customerPhone: '0612345678' });
