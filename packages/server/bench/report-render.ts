@@ -117,7 +117,7 @@ function targets(r: Report): Target[] {
   if (r.search) rows.push({
     measure: `search as typed on ${f(r.search.jobs)} stored jobs (${r.search.database}), p99`,
     bare: '—',
-    pitboard: `p50 ${f(r.search.p50, 2)} ms, p99 ${f(r.search.p99, 2)} ms; server CPU ${f(r.search.serverCpuMsPerSearch, 2)} ms per search`,
+    pitboard: `p50 ${f(r.search.p50, 2)} ms, p99 ${f(r.search.p99, 2)} ms; server CPU ${f(r.search.serverCpuMsPerSearch, 2)} ms per search; the query alone p99 ${f(r.search.queryOnly.p99, 2)} ms`,
     figure: `${f(r.search.p99, 2)} ms`,
     target: '< 50 ms',
     met: r.search.p99 < 50,

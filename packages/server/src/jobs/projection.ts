@@ -47,7 +47,7 @@ export function jobSummary(row: JobRow, forStaff: boolean): JobSummary {
     statusSince: row.statusSince,
     createdAt: row.createdAt,
     seq: row.seq,
-    serial: row.serial,
-    ...(forStaff ? { customerName: row.customerName, description: row.description, stuckReason: row.stuckReason } : {})
+    // The serial is staff data like the customer's name (SPEC P18): customers see the public view.
+    ...(forStaff ? { customerName: row.customerName, description: row.description, stuckReason: row.stuckReason, serial: row.serial } : {})
   };
 }
