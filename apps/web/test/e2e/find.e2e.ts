@@ -134,7 +134,9 @@ describe('find', () => {
     await expect.poll(() => drawnCanvases(page), poll).toBeGreaterThanOrEqual(3);
     expect(await page.getByRole('heading', { name: /Time in each status/ }).count()).toBe(1);
     await screenshot(page, 'find-stats-desktop');
+    // On a phone the charts fit the screen: nothing wider than 390 px.
     await page.setViewportSize(phone);
+    await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth), poll).toBeLessThanOrEqual(phone.width);
     await expect.poll(() => drawnCanvases(page), poll).toBeGreaterThanOrEqual(3);
     await screenshot(page, 'find-stats-phone');
   });
