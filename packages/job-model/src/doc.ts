@@ -116,6 +116,8 @@ export function factsFromRaw(raw: RawJob): JobFacts {
     description: str(job.description),
     customerId: str(job.customerId),
     customerName: str(job.customerName),
+    serial: str(job.serial),
+    customerPhone: str(job.customerPhone),
     // '' names no one, so it reads like null.
     assigneeId: typeof assigneeId === 'string' && assigneeId !== '' ? assigneeId : null,
     createdAt: str(job.createdAt),

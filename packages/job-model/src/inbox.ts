@@ -25,6 +25,8 @@ export interface JobSummary {
   clockedSeconds: number;
   /** Sum of the prices of the lines not declined, in cents (SPEC A5). */
   total: number;
+  /** The bike's serial (SPEC S8), '' when none (absent in rows a client stored before it came). */
+  serial?: string;
   customerName?: string;
   description?: string;
   stuckReason?: string | null;

@@ -55,6 +55,8 @@ export { itemsLocked } from './qc-lock.js';
 export { deriveEvents, isEventMoot, mootFingerprint, overdueKey } from './events.js';
 export { publicView } from './view.js';
 export { PHOTO_ID, PHOTO_TYPES, canAddPhoto, photosArray, recordPhoto } from './photos.js';
+export { TIMELINE_SOURCES, jobTimeline, publicTimeline, type PublicTimelineEntry, type TimelineEntry, type TimelineSource } from './timeline.js';
+export { checkPhone, checkSerial, phoneDigits, serialKey } from './intake.js';
 export type { InboxMessage, InboxRequest, JobSummary, NotificationMessage } from './inbox.js';
 export type { ManagerStats, MechanicStats } from './stats.js';
 export {

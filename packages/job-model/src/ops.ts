@@ -6,6 +6,7 @@
 import * as Y from 'yjs';
 import { itemsArray, jobMap, notesArray, qcArray, readJob, stuckMap } from './doc.js';
 import { JobModelError } from './errors.js';
+import { checkPhone, checkSerial } from './intake.js';
 import { LIMITS } from './schema.js';
 import { isCountable, isTickable } from './approvals.js';
 import { itemsSignature } from './status.js';
@@ -85,6 +86,9 @@ export interface NewJobInit {
   assigneeId?: string | null;
   /** S7: when the bike is promised back (UTC ISO). */
   promisedAt?: string;
+  /** S8: written only when not empty. */
+  serial?: string;
+  customerPhone?: string;
 }
 
 export function createJob(doc: Y.Doc, init: NewJobInit): void {
@@ -105,9 +109,10 @@ export function createJob(doc: Y.Doc, init: NewJobInit): void {
     createdAt: timestamp(init.createdAt, 'createdAt'),
     ...(init.promisedAt === undefined ? {} : { promisedAt: timestamp(init.promisedAt, 'promisedAt') })
   };
+  const intake = intakeFacts(init);
   const titles = init.items.map((title) => text(title, 'item title', LIMITS.title));
   doc.transact(() => {
-    setMany(jobMap(doc), job);
+    setMany(jobMap(doc), { ...job, ...intake });
     if (job.assigneeId !== null) jobMap(doc).set('assignedAt', job.createdAt);
     itemsArray(doc).push(titles.map((title) => newItem(newId(), title)));
   });
@@ -224,15 +229,27 @@ export function markCollected(doc: Y.Doc, at: string): void {
   doc.transact(() => jobMap(doc).set('collectedAt', at));
 }
 
-/** Changes the given details; unchanged values are not rewritten. */
-export function updateDetails(doc: Y.Doc, d: { bike?: string; description?: string; customerName?: string }): void {
+/** S8: the serial and phone to write at intake, the empty ones left out. */
+function intakeFacts(d: { serial?: string; customerPhone?: string }): Record<string, string> {
+  const serial = d.serial === undefined ? '' : checkSerial(d.serial);
+  const customerPhone = d.customerPhone === undefined ? '' : checkPhone(d.customerPhone);
+  return { ...(serial ? { serial } : {}), ...(customerPhone ? { customerPhone } : {}) };
+}
+
+/** Changes the given details; unchanged values are not rewritten ('' clears serial and phone). */
+export function updateDetails(
+  doc: Y.Doc,
+  d: { bike?: string; description?: string; customerName?: string; serial?: string; customerPhone?: string }
+): void {
   requireJob(doc);
   const values: Record<string, string> = {
+    ...(d.serial === undefined ? {} : { serial: checkSerial(d.serial) }),
+    ...(d.customerPhone === undefined ? {} : { customerPhone: checkPhone(d.customerPhone) }),
     ...(d.bike === undefined ? {} : { bike: text(d.bike, 'bike', LIMITS.title) }),
     ...(d.description === undefined ? {} : { description: text(d.description, 'description', LIMITS.text, { allowEmpty: true }) }),
     ...(d.customerName === undefined ? {} : { customerName: text(d.customerName, 'customerName', LIMITS.title) })
   };
-  const changed = Object.entries(values).filter(([key, value]) => jobMap(doc).get(key) !== value);
+  const changed = Object.entries(values).filter(([key, value]) => (jobMap(doc).get(key) ?? '') !== value);
   if (changed.length === 0) return;
   doc.transact(() => setMany(jobMap(doc), Object.fromEntries(changed)));
 }

@@ -16,7 +16,11 @@ export const LIMITS = {
   /** reason of a proposed line (S5) */
   reason: 500,
   /** a line's price, in cents (S5): 1,000,000.00 */
-  price: 100_000_000
+  price: 100_000_000,
+  /** a bike's serial number (S8) */
+  serial: 64,
+  /** a customer's phone as entered (S8) */
+  phone: 40
 } as const;
 
 interface Field {
@@ -64,6 +68,9 @@ const JOB_FIELDS: Fields = {
   description: string(true),
   customerId: string(true),
   customerName: string(true),
+  // S8: recorded at intake or later by a manager; absent on jobs made before.
+  serial: string(false),
+  customerPhone: string(false),
   assigneeId: stringOrNull,
   assignedAt: string(false),
   createdAt: string(true),

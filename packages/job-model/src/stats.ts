@@ -21,6 +21,10 @@ export interface ManagerStats {
   overdue: number;
   /** Clocked hours per mechanic id over all jobs (SPEC C3), to two decimals. */
   clockedHoursByMechanic: Record<string, number>;
+  /** Hours from intake to collection of the jobs collected in the last 12 weeks; null when none. */
+  turnaroundHours: { p50: number | null; p90: number | null };
+  /** Median hours a job stayed in each status (stays that ended in the last 12 weeks); a status no job left is absent. */
+  hoursInStatus: Record<string, number>;
 }
 
 export interface MechanicStats {

@@ -141,6 +141,10 @@ export interface JobFacts {
   description: string;
   customerId: string;
   customerName: string;
+  /** The bike's frame serial number, '' when not recorded (SPEC S8). */
+  serial: string;
+  /** The customer's phone as entered at intake, '' when not recorded; staff only (S8, V1). */
+  customerPhone: string;
   assigneeId: string | null;
   assignedAt?: string;
   createdAt: string;
@@ -212,6 +216,8 @@ export interface PublicJobView {
   promisedAt: string | null;
   /** W4: a part is awaited; `expectedAt` the latest expected date among those (null when any has none). */
   waitingForPart: { expectedAt: string | null } | null;
+  /** What happened, as the customer may read it (SPEC T2). */
+  timeline: { at: string; kind: string; text?: string }[];
 }
 
 /** An approval line as the customer sees it (V2). `photoIds`: customer-visible photos of the line (photos fill it). */

@@ -5,6 +5,7 @@
 import { partsExpectation } from './parts.js';
 import { approvalLines, isCountable, shownPrice, shownTitle, totalOf } from './approvals.js';
 import { deriveStatus, progressOf } from './status.js';
+import { publicTimeline } from './timeline.js';
 import type { JobFacts, PublicApproval, PublicJobView } from './types.js';
 
 export function publicView(facts: JobFacts, updatedAt: string): PublicJobView {
@@ -35,6 +36,7 @@ export function publicView(facts: JobFacts, updatedAt: string): PublicJobView {
     updatedAt,
     promisedAt: facts.promisedAt ?? null,
     // W4: when a part is awaited, only its expected date: no part names, no staff.
-    waitingForPart: partsExpectation(facts)
+    waitingForPart: partsExpectation(facts),
+    timeline: publicTimeline(facts)
   };
 }

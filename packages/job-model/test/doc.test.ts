@@ -14,6 +14,8 @@ const EMPTY: JobFacts = {
   description: '',
   customerId: '',
   customerName: '',
+  serial: '',
+  customerPhone: '',
   assigneeId: null,
   createdAt: '',
   items: [],

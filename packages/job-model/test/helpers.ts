@@ -96,6 +96,8 @@ export function facts(overrides: Partial<JobFacts> = {}): JobFacts {
     description: '',
     customerId: CUSTOMER.id,
     customerName: 'Lee Customer',
+    serial: '',
+    customerPhone: '',
     assigneeId: null,
     createdAt: at(0),
     items: [],

@@ -36,7 +36,18 @@ describe('publicView (V1)', () => {
       createdAt: at(0),
       updatedAt: at(8),
       promisedAt: null,
-      waitingForPart: null
+      waitingForPart: null,
+      // T2: the public subset of the timeline.
+      timeline: [
+        { at: at(0), kind: 'created' },
+        { at: at(0), kind: 'assigned' },
+        { at: at(2), kind: 'item_done', text: 'Brakes' },
+        { at: at(2), kind: 'item_done', text: 'Gears' },
+        { at: at(2), kind: 'item_done', text: 'Chain' },
+        { at: at(2), kind: 'item_done', text: 'Wheels' },
+        { at: at(4), kind: 'note', text: 'Chain replaced' },
+        { at: at(7), kind: 'qc_passed' }
+      ]
     });
   });
 

@@ -15,6 +15,7 @@ import { measureColdStart } from './cold-start.js';
 import { isMain } from './lib/common.js';
 import { measureLoad } from './load.js';
 import { renderReport, type Report } from './report-render.js';
+import { measureSearch } from './search.js';
 import { measureThroughput } from './throughput.js';
 import { measureTickCost } from './tick.js';
 
@@ -29,14 +30,16 @@ export const MODES = {
     load: { connections: 400, jobs: 100, rates: [50, 150, 300, 500], seconds: 3 },
     tick: { notes: [20, 20_000], ticks: 60, rounds: 2 },
     cold: { jobs: 1000, opens: 100 },
-    board: { jobs: 1000, runs: 2 }
+    board: { jobs: 1000, runs: 2 },
+    search: { jobs: 2000 }
   },
   full: {
     throughput: { jobs: 50, seconds: 8, rounds: 2 },
     load: { connections: 2000, jobs: 500, rates: [100, 250, 500, 750], seconds: 8 },
     tick: { notes: [20, 20_000], ticks: 200, rounds: 2 },
     cold: { jobs: 10_000, opens: 300 },
-    board: { jobs: 1000, runs: 5 }
+    board: { jobs: 1000, runs: 5 },
+    search: { jobs: 10_000 }
   }
 } as const;
 
@@ -95,6 +98,7 @@ export async function runReport(mode: 'quick' | 'full', log: (l: string) => void
   const tick = await part('CPU per tick, 20 vs 20,000 notes', () => measureTickCost({ ...p.tick, notes: [...p.tick.notes], log }), []);
   const cold = await part('cold start', () => measureColdStart({ ...p.cold, log }), null);
   const board = await part('board', () => boardFigures(p.board.jobs, p.board.runs, log), null);
+  const search = await part('search as typed', () => measureSearch({ ...p.search, log }), null);
   return {
     mode,
     startedAt,
@@ -106,6 +110,7 @@ export async function runReport(mode: 'quick' | 'full', log: (l: string) => void
     tick,
     cold,
     board,
+    search,
     errors
   };
 }

@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { parseTrustProxy, type TrustedProxies } from './http/client-address.js';
 import { JOB_MAX_PHOTOS } from './sync/job-budget.js';
+import { shopSettings, type Shop } from './shop.js';
 
 export interface Config {
   port: number;
@@ -60,6 +61,8 @@ export interface Config {
   overdueCheckMs: number;
   /** ISO 4217 code prices are in (`CURRENCY`, default EUR); amounts are whole cents. */
   currency: string;
+  /** The shop on customers' pages (SHOP_NAME, SHOP_PHONE, SHOP_ADDRESS, SHOP_HOURS). */
+  shop: Shop;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -124,7 +127,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       allowHttpEndpoints: env.PUSH_ALLOW_HTTP === '1'
     },
     overdueCheckMs: intSetting(env.OVERDUE_CHECK_MS, 60_000, 'OVERDUE_CHECK_MS'),
-    currency: currencySetting(env.CURRENCY)
+    currency: currencySetting(env.CURRENCY),
+    shop: shopSettings(env)
   };
   return { ...config, ...overrides };
 }

@@ -13,6 +13,7 @@ import { createApi } from './http/api.js';
 import type { Router } from './http/router.js';
 import { ApprovalService } from './jobs/approval-service.js';
 import { JobService } from './jobs/job-service.js';
+import { endedSpans } from './jobs/status-spans.js';
 import { createLogger, type Logger } from './log.js';
 import { Metrics } from './metrics.js';
 import { RedisBus } from './scale/bus.js';
@@ -94,6 +95,7 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
   });
   const notifier = new Notifier(storage, inbox, log, { observeHook: (ms) => metrics.hookSeconds.observe(ms) }, config.currency);
   projector.onJobChanges((changes) => notifier.onJobChanges(changes));
+  projector.onJobChanges((changes) => storage.statusHistory.recordSpans(endedSpans(changes)));
   projector.onJobChange(({ row, previous }) => inbox.deliverJob(row, previous));
   const shareFeed = new ShareFeed(bus, storage, config.shareStreams);
   projector.onJobChange(({ facts, row }) => shareFeed.publish(facts, row));
@@ -120,7 +122,7 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
     staff: new StaffDirectory(storage),
     notifications: new NotificationService(storage, inbox),
     approvals,
-    workshop: { currency: config.currency }
+    workshop: { currency: config.currency, shop: config.shop }
   };
   const push = await PushService.start(new PushStorage(database), config.push, shareTokens, log);
   notifier.onStored((stored) => push.notify(stored));

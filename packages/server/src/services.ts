@@ -6,6 +6,7 @@ import type { AuthService } from './auth/auth-service.js';
 import type { StaffDirectory } from './auth/staff-directory.js';
 import type { ApprovalService } from './jobs/approval-service.js';
 import type { JobService } from './jobs/job-service.js';
+import type { Shop } from './shop.js';
 import type { NotificationService } from './notifications/notification-service.js';
 
 export interface Services {
@@ -23,4 +24,6 @@ export interface Services {
 export interface WorkshopSettings {
   /** ISO 4217 code every price is shown in (`CURRENCY`). */
   currency: string;
+  /** The shop as customers see it (`SHOP_*`). */
+  shop: Shop;
 }

@@ -110,7 +110,7 @@ describe.each(targets)('storage contract: %s', (_name, open) => {
     const customerId = uid();
     await s.createUser({ id: customerId, email: `${customerId}@x.dev`, name: 'C', role: 'customer', passwordHash: null, createdAt: '' });
     const make = (id: string) => (n: number) => ({
-      row: { id, number: n, bike: 'B', description: '', customerId, customerName: 'C', assigneeId: null, status: 'intake', itemsDone: 0, itemsTotal: 1, stuckReason: null, createdAt: 't', updatedAt: 't', statusSince: 't', collectedAt: null, seq: 0, promisedAt: null, clock: [], total: 0 } satisfies JobRow,
+      row: { id, number: n, bike: 'B', description: '', customerId, customerName: 'C', assigneeId: null, status: 'intake', itemsDone: 0, itemsTotal: 1, stuckReason: null, createdAt: 't', updatedAt: 't', statusSince: 't', collectedAt: null, seq: 0, promisedAt: null, clock: [], total: 0, serial: '', customerPhone: '' } satisfies JobRow,
       documentName: `job:${id}`,
       update: new Uint8Array([0, 0])
     });
@@ -132,7 +132,7 @@ describe.each(targets)('storage contract: %s', (_name, open) => {
     const customerId = uid();
     await s.createUser({ id: customerId, email: `${customerId}@x.dev`, name: 'C', role: 'customer', passwordHash: null, createdAt: '' });
     const make = (id: string) => (n: number) => ({
-      row: { id, number: n, bike: 'B', description: '', customerId, customerName: 'C', assigneeId: null, status: 'intake', itemsDone: 0, itemsTotal: 1, stuckReason: null, createdAt: 't', updatedAt: 't', statusSince: 't', collectedAt: null, seq: 0, promisedAt: null, clock: [], total: 0 } satisfies JobRow,
+      row: { id, number: n, bike: 'B', description: '', customerId, customerName: 'C', assigneeId: null, status: 'intake', itemsDone: 0, itemsTotal: 1, stuckReason: null, createdAt: 't', updatedAt: 't', statusSince: 't', collectedAt: null, seq: 0, promisedAt: null, clock: [], total: 0, serial: '', customerPhone: '' } satisfies JobRow,
       documentName: `job:${id}`,
       update: new Uint8Array([0, 0])
     });
@@ -158,7 +158,7 @@ describe.each(targets)('storage contract: %s', (_name, open) => {
     await s.createUser({ id: customerId, email: `${customerId}@x.dev`, name: 'C', role: 'customer', passwordHash: null, createdAt: '' });
     const jobId = uid();
     await s.createJob((n) => ({
-      row: { id: jobId, number: n, bike: 'B', description: '', customerId, customerName: 'C', assigneeId: null, status: 'intake', itemsDone: 0, itemsTotal: 1, stuckReason: null, createdAt: 't', updatedAt: 't', statusSince: 't', collectedAt: null, seq: 0, promisedAt: null, clock: [], total: 0 },
+      row: { id: jobId, number: n, bike: 'B', description: '', customerId, customerName: 'C', assigneeId: null, status: 'intake', itemsDone: 0, itemsTotal: 1, stuckReason: null, createdAt: 't', updatedAt: 't', statusSince: 't', collectedAt: null, seq: 0, promisedAt: null, clock: [], total: 0, serial: '', customerPhone: '' },
       documentName: `job:${jobId}`,
       update: new Uint8Array([0, 0])
     }));

@@ -37,16 +37,20 @@ export const NewJobRequest = v.pipe(
     customerId: optionalText('customerId', ID),
     customer: v.optional(NewCustomer),
     mechanicId: optionalText('mechanicId', ID),
-    promisedAt: JOB_EDIT_FIELDS.promisedAt
+    promisedAt: JOB_EDIT_FIELDS.promisedAt,
+    serial: JOB_EDIT_FIELDS.serial,
+    customerPhone: JOB_EDIT_FIELDS.customerPhone
   }),
   v.check((job) => !!job.customerId || !!job.customer, 'customer or customerId is required'),
-  v.transform(({ bike, description, items, customerId, customer, mechanicId, promisedAt }) => ({
+  v.transform(({ bike, description, items, customerId, customer, mechanicId, promisedAt, serial, customerPhone }) => ({
     bike,
     description: description ?? '',
     items,
     customer: customerId ? { id: customerId } : customer!.email ? { name: customer!.name, email: customer!.email } : { name: customer!.name },
     ...(mechanicId ? { mechanicId } : {}),
-    ...(promisedAt ? { promisedAt } : {})
+    ...(promisedAt ? { promisedAt } : {}),
+    ...(serial ? { serial } : {}),
+    ...(customerPhone ? { customerPhone } : {})
   }))
 );
 

@@ -3,6 +3,7 @@
  * `JOB_EDIT_FIELDS` is the set of editable job details: `PATCH /api/jobs/:id` takes any of
  * them, and `POST /api/jobs` the same ones at intake — add a field here and both take it.
  */
+import { checkPhone, checkSerial, JobModelError } from '@pitboard/job-model';
 import * as v from 'valibot';
 
 /** An ISO 8601 date and time with its zone: `2026-12-02T17:00:00Z`, `2026-12-02T18:00+01:00`. */
@@ -22,20 +23,40 @@ export const time = (field: string) => {
 const text = (field: string, max: number) =>
   v.pipe(v.string(`${field} must be text`), v.trim(), v.nonEmpty(`${field} must not be empty`), v.maxLength(max, `${field} must be at most ${max} characters`));
 
+/** The job model's own check (SPEC S8) as a yes/no, so the schema and the document agree. */
+const obeys = (check: (value: string) => unknown) => (value: string) => {
+  try {
+    check(value);
+    return true;
+  } catch (e) {
+    if (e instanceof JobModelError) return false;
+    throw e;
+  }
+};
+
 export const JOB_EDIT_FIELDS = {
   bike: v.optional(text('bike', 200)),
   description: v.optional(v.pipe(v.string('description must be text'), v.trim(), v.maxLength(2000, 'description must be at most 2000 characters'))),
   /** null clears the promise. */
-  promisedAt: v.optional(v.nullable(time('promisedAt')))
+  promisedAt: v.optional(v.nullable(time('promisedAt'))),
+  /** SPEC S8: the bike's serial and the customer's phone ('' clears; the job model checks the form). */
+  serial: v.optional(v.pipe(v.string('serial must be a string'), v.maxLength(64, 'serial must be at most 64 characters'), v.check(obeys(checkSerial), 'serial must be at most 64 characters'))),
+  customerPhone: v.optional(
+    v.pipe(
+      v.string('customerPhone must be a string'),
+      v.maxLength(40, 'customerPhone must be at most 40 characters'),
+      v.check(obeys(checkPhone), 'customerPhone must be a phone number: digits, spaces and + - ( ) only, at least 3 digits')
+    )
+  )
 };
 
 /** An unknown key is refused by name; anything but an object as "the body must be a JSON object". */
 const objectMessage = (issue: v.BaseIssue<unknown>) => (issue.expected === 'never' ? `unknown field ${issue.received}` : 'the body must be a JSON object');
 
-export const jobEditSchema = v.strictObject(JOB_EDIT_FIELDS, objectMessage);
-
-/** The intake's promised time (`POST /api/jobs` reads its other fields itself). */
-export const intakePromiseSchema = v.object({ promisedAt: JOB_EDIT_FIELDS.promisedAt });
+export const jobEditSchema = v.pipe(
+  v.strictObject(JOB_EDIT_FIELDS, objectMessage),
+  v.check((edit) => Object.values(edit).some((value) => value !== undefined), 'nothing to change: send bike, description, promisedAt, serial or customerPhone')
+);
 
 export const partOrderSchema = v.strictObject({ name: text('name', 200), expectedAt: v.optional(v.nullable(time('expectedAt'))) }, objectMessage);
 

@@ -56,7 +56,7 @@ export function createApi(deps: ApiDeps): Router {
     staff: services.staff,
     secureCookies: config.publicUrl.startsWith('https:')
   });
-  jobRoutes(router, services.jobs);
+  jobRoutes(router, services.jobs, { shop: config.shop });
   workshopDayRoutes(router, services.jobs);
   itemRoutes(router, services.approvals);
   approvalRoutes(router, services.approvals);

@@ -30,6 +30,7 @@ import type { Admission } from '../sync/admission.js';
 import { cloneDoc } from '../sync/clone.js';
 import { jobDocumentName } from '../sync/documents.js';
 import type { Projector } from '../sync/extension-projector.js';
+import { searchJobs, type JobSearchParams } from './job-search.js';
 import { jobSummary, projectJob } from './projection.js';
 import type { ShareTokens } from './share-tokens.js';
 
@@ -41,6 +42,9 @@ export interface NewJob {
   mechanicId?: string;
   /** UTC ISO (SPEC S7). */
   promisedAt?: string;
+  /** SPEC S8. */
+  serial?: string | undefined;
+  customerPhone?: string | undefined;
 }
 
 export class JobService {
@@ -75,7 +79,9 @@ export class JobService {
           items: input.items,
           createdAt,
           assigneeId: input.mechanicId ?? null,
-          ...(input.promisedAt ? { promisedAt: input.promisedAt } : {})
+          ...(input.promisedAt ? { promisedAt: input.promisedAt } : {}),
+          ...(input.serial ? { serial: input.serial } : {}),
+          ...(input.customerPhone ? { customerPhone: input.customerPhone } : {})
         });
       } catch (e) {
         throw e instanceof JobModelError ? new BadRequestError(e.reason) : e;
@@ -151,9 +157,10 @@ export class JobService {
     };
   }
 
-  /** The list shape of docs/api.md, plus additive fields; staff also see customer and stuck details. */
-  summary(row: JobRow, forStaff: boolean) {
-    return jobSummary(row, forStaff);
+  /** Search as `actor` may (jobs/job-search.ts): the API and the pages both come here. */
+  async search(actor: Actor, params: JobSearchParams): Promise<JobSummary[]> {
+    const forStaff = seesStaffDetails(actor);
+    return (await searchJobs(this.storage, actor, params)).map((r) => jobSummary(r, forStaff));
   }
 
   list(actor: Actor, filter: Pick<JobFilter, 'status' | 'activeOnly'>): Promise<JobRow[]> {

@@ -2,7 +2,7 @@
  * The read-model row of a job, computed from its facts. Lists, stats and the board read these
  * rows, so they never load documents.
  */
-import { clockedSeconds, compactClock, deriveStatus, isOverdue, progressOf, totalOf, type JobFacts, type JobSummary } from '@pitboard/job-model';
+import { clockedSeconds, compactClock, deriveStatus, isOverdue, phoneDigits, progressOf, totalOf, type JobFacts, type JobSummary } from '@pitboard/job-model';
 import type { JobRow } from '../storage/index.js';
 
 export function projectJob(facts: JobFacts, previous: JobRow | null, now: string): JobRow {
@@ -27,7 +27,9 @@ export function projectJob(facts: JobFacts, previous: JobRow | null, now: string
     seq: previous?.seq ?? 0, // storage gives it the next one when saving
     promisedAt: facts.promisedAt ?? null,
     clock: compactClock(facts.clock),
-    total: totalOf(facts)
+    total: totalOf(facts),
+    serial: facts.serial,
+    customerPhone: phoneDigits(facts.customerPhone)
   };
 }
 
@@ -48,11 +50,12 @@ export function jobSummary(row: JobRow, forStaff: boolean, now = Date.now()): Jo
     statusSince: row.statusSince,
     createdAt: row.createdAt,
     seq: row.seq,
+    // The serial is staff data like the customer's name (SPEC P18): customers see the public view.
     // As of the moment the row is read: clients re-derive `overdue` from `promisedAt` as time passes.
     promisedAt: row.promisedAt,
     overdue: isOverdue(row.promisedAt, row.status, now),
     clockedSeconds: clockedSeconds(row.clock, now),
     total: row.total,
-    ...(forStaff ? { customerName: row.customerName, description: row.description, stuckReason: row.stuckReason } : {})
+    ...(forStaff ? { customerName: row.customerName, description: row.description, stuckReason: row.stuckReason, serial: row.serial } : {})
   };
 }

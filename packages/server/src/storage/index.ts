@@ -5,6 +5,8 @@ import type { Storage } from './storage.js';
 export type * from './storage.js';
 export type { OverdueAlerts, OverdueJob } from './overdue-alerts.js';
 export type * from './photo-storage.js';
+export type { JobSearch } from './job-search.js';
+export type { StatusSpan } from './status-history.js';
 
 /** Opens (and migrates) the configured database behind the Storage interface. */
 export async function openStorage(options: DatabaseOptions): Promise<Storage> {

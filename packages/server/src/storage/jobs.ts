@@ -5,6 +5,7 @@
  */
 import type { Kysely, Selectable } from 'kysely';
 import type { ClockSpan, JobFacts } from '@pitboard/job-model';
+import { searchColumns } from './job-search.js';
 import { Prepared } from './prepared.js';
 import { readClock } from './workshop-day-columns.js';
 import type { Database, JobsTable } from './schema.js';
@@ -29,6 +30,10 @@ export interface JobRow extends Pick<JobFacts, 'id' | 'number' | 'bike' | 'descr
   clock: ClockSpan[];
   /** Sum of the prices of the lines not declined, in cents (SPEC A5). */
   total: number;
+  /** The bike's serial (SPEC S8), '' when none. */
+  serial: string;
+  /** The customer's phone as digits only, for search (Q1); never in a list row. */
+  customerPhone: string;
 }
 
 export interface JobFilter {
@@ -65,7 +70,7 @@ export interface JobStore {
   lastJobSeq(): Promise<number>;
 }
 
-function toJob(r: Selectable<JobsTable>): JobRow {
+export function toJob(r: Selectable<JobsTable>): JobRow {
   return {
     id: r.id,
     number: Number(r.number),
@@ -85,7 +90,9 @@ function toJob(r: Selectable<JobsTable>): JobRow {
     seq: Number(r.seq),
     promisedAt: r.promised_at ?? null,
     clock: readClock(r.clock),
-    total: Number(r.total ?? 0)
+    total: Number(r.total ?? 0),
+    serial: r.serial ?? '',
+    customerPhone: r.customer_phone ?? ''
   };
 }
 
@@ -109,7 +116,8 @@ export function fromJob(j: JobRow): JobsTable {
     seq: j.seq,
     promised_at: j.promisedAt,
     clock: j.clock.length === 0 ? null : JSON.stringify(j.clock),
-    total: j.total
+    total: j.total,
+    ...searchColumns(j)
   };
 }
 

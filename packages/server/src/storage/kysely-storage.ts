@@ -4,12 +4,14 @@
  */
 import type { OpenDatabase } from './database.js';
 import { documentStore } from './documents.js';
-import { jobStore } from './jobs.js';
+import { KyselyJobSearch } from './job-search.js';
+import { jobStore, toJob } from './jobs.js';
 import { notificationStore } from './notifications.js';
 import { KyselyOverdueAlerts } from './overdue-alerts.js';
 import { KyselyApprovalDecisions } from './approval-decisions.js';
 import { KyselyPhotoStorage } from './photo-storage.js';
 import { sessionStore } from './sessions.js';
+import { KyselyStatusHistory } from './status-history.js';
 import { shareLinkStore } from './share-links.js';
 import type { Storage } from './storage.js';
 import { userStore } from './users.js';
@@ -28,6 +30,8 @@ export function kyselyStorage(opened: OpenDatabase): Storage {
     overdueAlerts: new KyselyOverdueAlerts(db),
     approvalDecisions: new KyselyApprovalDecisions(db),
     photos: new KyselyPhotoStorage(db),
+    search: new KyselyJobSearch(db, toJob),
+    statusHistory: new KyselyStatusHistory(db),
     probe: (waitMs) => opened.probe(waitMs),
     lockWaits: () => opened.lockWaits(),
     async close() {

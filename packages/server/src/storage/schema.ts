@@ -65,6 +65,21 @@ export interface JobsTable {
   clock: string | null;
   /** Sum of the prices of the lines not declined, in cents (SPEC A5). */
   total: number;
+  /** The bike's serial as recorded (SPEC S8); '' when none. */
+  serial: string;
+  /** The customer's phone, digits only (SPEC Q1): search compares it, nothing shows it. */
+  customer_phone: string;
+  /** Lower-case number, bike, serial (as written and without spaces/dashes) and customer name: what search looks in. */
+  search_text: string;
+}
+
+/** How long a job stayed in one status: written by the projector when the status changes. */
+export interface JobStatusSpansTable {
+  job_id: string;
+  status: string;
+  started_at: string;
+  ended_at: string;
+  hours: number;
 }
 
 export interface ShareLinksTable {
@@ -129,4 +144,5 @@ export interface Database {
   counters: CountersTable;
   overdue_alerts: OverdueAlertsTable;
   approval_decisions: ApprovalDecisionsTable;
+  job_status_spans: JobStatusSpansTable;
 }

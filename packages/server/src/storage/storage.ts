@@ -9,7 +9,10 @@ import type { DocumentStore } from './documents.js';
 import type { JobStore } from './jobs.js';
 import type { NotificationStore } from './notifications.js';
 import type { OverdueAlerts } from './overdue-alerts.js';
+import type { JobSearchStore } from './job-search.js';
+import type { JobRow } from './jobs.js';
 import type { PhotoStorage } from './photo-storage.js';
+import type { StatusHistoryStore } from './status-history.js';
 import type { SessionStore } from './sessions.js';
 import type { ShareLinkStore } from './share-links.js';
 import type { UserStore } from './users.js';
@@ -38,4 +41,8 @@ export interface Storage extends DocumentStore, UserStore, SessionStore, JobStor
   readonly approvalDecisions: ApprovalDecisions;
   /** Stored photos (photo-storage.ts, SPEC F). */
   readonly photos: PhotoStorage;
+  /** Search over the jobs read model (job-search.ts, SPEC Q). */
+  readonly search: JobSearchStore<JobRow>;
+  /** How long jobs stayed in each status (status-history.ts). */
+  readonly statusHistory: StatusHistoryStore;
 }

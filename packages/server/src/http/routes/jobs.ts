@@ -26,8 +26,10 @@ import {
 import type { JobService } from '../../jobs/job-service.js';
 import { requireManager, requireRole } from '../../auth/access.js';
 import { json, type Router } from '../router.js';
+import type { Shop } from '../../shop.js';
+import { JobSearchQuery, SEARCH_PARAMS } from '../../contract/search.js';
 
-export function jobRoutes(router: Router, jobs: JobService) {
+export function jobRoutes(router: Router, jobs: JobService, deps: { shop: Shop }) {
   router.on('POST', '/api/jobs', async (ctx) => {
     const actor = await ctx.actor();
     requireManager(actor);
@@ -38,6 +40,10 @@ export function jobRoutes(router: Router, jobs: JobService) {
 
   router.on('GET', '/api/jobs', async (ctx) => {
     const actor = await ctx.actor();
+    if (SEARCH_PARAMS.some((name) => ctx.url.searchParams.has(name))) {
+      const query = parseRequest(JobSearchQuery, Object.fromEntries(ctx.url.searchParams));
+      return json(await jobs.search(actor, { ...query, includeCollected: query.collected === '1' || query.collected === 'true' }));
+    }
     const status = ctx.url.searchParams.get('status');
     if (status !== null && !JOB_STATUSES.includes(status as JobStatus)) {
       throw new BadRequestError(`status must be one of ${JOB_STATUSES.join(', ')}`);
@@ -114,7 +120,7 @@ export function jobRoutes(router: Router, jobs: JobService) {
     return json(link, 201);
   });
 
-  router.on('GET', '/api/share/:token', async (ctx) => json(await jobs.publicViewForToken(ctx.params.token!)));
+  router.on('GET', '/api/share/:token', async (ctx) => json({ ...(await jobs.publicViewForToken(ctx.params.token!)), shop: deps.shop }));
 
   // The seed's endpoints.
 

@@ -4,6 +4,7 @@ import { workshopDayStats } from '../../jobs/workshop-day-stats.js';
 import type { JobRow, Storage } from '../../storage/index.js';
 import { json, type Router } from '../router.js';
 import { jobSummary } from '../../jobs/projection.js';
+import { hoursInStatus, statsSince, turnaroundHours } from '../../jobs/stats-figures.js';
 
 /** The seed's dashboard numbers, computed from the read model (never from documents). */
 export function statsRoutes(router: Router, deps: { storage: Storage; liveConnections(): number }) {
@@ -11,7 +12,8 @@ export function statsRoutes(router: Router, deps: { storage: Storage; liveConnec
 
   router.on('GET', '/api/manager/stats', async (ctx) => {
     requireRole(await ctx.actor(), 'manager');
-    const [jobs, mechanics] = await Promise.all([storage.listJobs(), storage.listUsers('mechanic')]);
+    const since = statsSince(Date.now());
+    const [jobs, mechanics, spans] = await Promise.all([storage.listJobs(), storage.listUsers('mechanic'), storage.statusHistory.spansEndedSince(since)]);
     const byStatus = Object.fromEntries(JOB_STATUSES.map((s) => [s, 0])) as Record<string, number>;
     for (const j of jobs) byStatus[j.status] = (byStatus[j.status] ?? 0) + 1;
     const active = jobs.filter((j) => j.status !== 'collected');
@@ -28,7 +30,9 @@ export function statsRoutes(router: Router, deps: { storage: Storage; liveConnec
       })),
       turnaround: turnaround(jobs),
       liveConnections: deps.liveConnections(),
-      ...workshopDayStats(jobs, Date.now())
+      ...workshopDayStats(jobs, Date.now()),
+      turnaroundHours: turnaroundHours(jobs, since),
+      hoursInStatus: hoursInStatus(spans)
     } satisfies ManagerStats);
   });
 

@@ -27,10 +27,11 @@ export function workshopDayRoutes(router: Router, jobs: JobService) {
     requireManager(actor);
     const edit = parseRequest(jobEditSchema, await ctx.body());
     const facts = await jobs.change(ctx.params.id!, actor, (doc) => {
-      updateDetails(doc, { ...(edit.bike === undefined ? {} : { bike: edit.bike }), ...(edit.description === undefined ? {} : { description: edit.description }) });
-      if (edit.promisedAt !== undefined) setPromisedAt(doc, edit.promisedAt);
+      const { promisedAt, ...details } = edit;
+      updateDetails(doc, details);
+      if (promisedAt !== undefined) setPromisedAt(doc, promisedAt);
     });
-    return json({ id: facts.id, bike: facts.bike, description: facts.description, promisedAt: facts.promisedAt ?? null });
+    return json({ id: facts.id, bike: facts.bike, description: facts.description, promisedAt: facts.promisedAt ?? null, serial: facts.serial, customerPhone: facts.customerPhone });
   });
 
   router.on('POST', '/api/jobs/:id/parts', async (ctx) => {

@@ -22,5 +22,6 @@ export const MIGRATIONS: Record<string, () => Promise<MigrationModule>> = {
   '20261202T1000_approvals': () => import('./20261202T1000_approvals.js'),
   '20261202T1010_photos': () => import('./20261202T1010_photos.js'),
   '20261202T1020_workshop_day': () => import('./20261202T1020_workshop_day.js'),
+  '20261202T1030_search': () => import('./20261202T1030_search.js'),
   '20261202T1040_push': () => import('./20261202T1040_push.js')
 };

@@ -4,7 +4,7 @@ import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals }) => {
   const user = requireRole(locals.user, 'customer');
-  const { jobs, notifications } = services();
+  const { jobs, notifications, workshop } = services();
   const [rows, messages] = await Promise.all([jobs.rows(user, {}), notifications.list(user, { limit: 30 })]);
-  return { jobs: rows, notifications: messages };
+  return { jobs: rows, notifications: messages, shop: workshop.shop };
 };

@@ -10,7 +10,8 @@ export const load: PageServerLoad = async ({ params, setHeaders }) => {
   // `Origin: null`, which the form-action CSRF check refuses: no decision without JavaScript).
   setHeaders({ 'cache-control': 'no-store', 'referrer-policy': 'same-origin' });
   try {
-    return { view: await services().jobs.publicViewForToken(params.token), token: params.token, currency: services().workshop.currency };
+    const { jobs, workshop } = services();
+    return { view: await jobs.publicViewForToken(params.token), token: params.token, currency: workshop.currency, shop: workshop.shop };
   } catch (e) {
     if (isPitboardError(e) && e.status === 404) error(404, 'This link is not valid any more. Ask the shop for a new one.');
     throw e;

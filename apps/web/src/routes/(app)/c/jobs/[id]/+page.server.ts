@@ -9,10 +9,11 @@ export const load: PageServerLoad = async ({ locals, params, depends }) => {
   depends(`customer:job:${params.id}`);
   const user = requireRole(locals.user, 'customer');
   try {
-    const view = await services().jobs.view(user, params.id);
+    const { jobs, workshop } = services();
+    const view = await jobs.view(user, params.id);
     // A customer gets the public view (no internal id or facts): anything else is not theirs to see.
     if ('id' in view) error(404, 'We could not find that repair.');
-    return { view, jobId: params.id };
+    return { view, jobId: params.id, shop: workshop.shop };
   } catch (e) {
     if (isPitboardError(e) && (e.status === 404 || e.status === 403)) error(404, 'We could not find that repair.');
     throw e;
