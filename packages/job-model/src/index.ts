@@ -22,6 +22,8 @@ export {
 export { deriveStatus, isQcFresh, itemsSignature, progressOf } from './status.js';
 export { canOpenJob, checkChange } from './permissions.js';
 export { itemsLocked } from './qc-lock.js';
+export { touchedBy, type Touched } from './touched.js';
+export { applyDelta, deltaCheckable, deltaOf, mechanicDeltaViolations, type JobDelta } from './delta-check.js';
 export { deriveEvents, isEventMoot, mootFingerprint } from './events.js';
 export { publicView } from './view.js';
 export type { InboxMessage, InboxRequest, JobSummary, NotificationMessage } from './inbox.js';

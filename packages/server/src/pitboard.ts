@@ -39,6 +39,8 @@ export interface Pitboard {
   auth: AuthService;
   hocuspocus: Hocuspocus;
   projector: Projector;
+  /** The gate of every write (its counters say how updates were judged). */
+  admission: Admission;
   jobs: JobService;
   inbox: Inbox;
   notifier: Notifier;
@@ -140,6 +142,7 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
     auth,
     hocuspocus,
     projector,
+    admission,
     jobs,
     inbox,
     notifier,
