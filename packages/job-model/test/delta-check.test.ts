@@ -18,7 +18,7 @@ import { MANAGER, MECHANIC, OTHER_MECHANIC, at, jobDoc, mulberry32, pick, replic
 type Write = (doc: Y.Doc) => void;
 
 /** What the server sees of `write` made on a replica of `server`: the delta (or null) and both whole verdicts. */
-function receive(server: Y.Doc, write: Write, me = MECHANIC.id) {
+function receive(server: Y.Doc, write: Write, me: string = MECHANIC.id) {
   const client = replicaOf(server);
   const sv = Y.encodeStateVector(client);
   write(client);
@@ -36,9 +36,10 @@ function receive(server: Y.Doc, write: Write, me = MECHANIC.id) {
 
 const verdict = (violations: Violation[]) => violations.map((v) => `${v.path}: ${v.reason}`).sort();
 const firstItem = (doc: Y.Doc) => itemsArray(doc).get(0) as Y.Map<unknown>;
-const tick = (doc: Y.Doc, k = 0, by = MECHANIC.id) => setItemDone(doc, readJob(doc).items[k]!.id, true, by, at(5));
+const tick = (doc: Y.Doc, k = 0, by: string = MECHANIC.id) => setItemDone(doc, readJob(doc).items[k]!.id, true, by, at(5));
 
 /** Inserts a raw Yjs item with `content` into `parent` (list content when `key` is null), as a crafted update would. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any shared type: a root list, an entry map
 function integrate(doc: Y.Doc, parent: Y.AbstractType<any>, key: string | null, content: Y.ContentAny | Y.ContentFormat) {
   Y.transact(doc, (tr) => {
     const id = Y.createID(doc.clientID, Y.getState(doc.store, doc.clientID));
@@ -53,7 +54,7 @@ function noteMap(values: Record<string, unknown>): Y.Map<unknown> {
   for (const [k, v] of Object.entries(values)) map.set(k, v);
   return map;
 }
-const myNote = { id: 'n1', text: 'Chain worn', authorId: MECHANIC.id, at: at(3), visibility: 'internal' };
+const myNote = { id: 'n1', text: 'Chain worn', authorId: MECHANIC.id as string, at: at(3), visibility: 'internal' as 'internal' | 'customer' };
 
 /** A job whose QC passed: the items are locked for mechanics (P9). */
 function passedJob(): Y.Doc {
