@@ -105,7 +105,8 @@ class Shadow {
   tryUpdate(update: Uint8Array, judge: Judge, maxBytes = Infinity): void {
     const before = this.current();
     let touched: Touched | null = null;
-    const listen = (transaction: Y.Transaction) => (touched = touchedBy(transaction));
+    // One transaction per applied update; were there more, none of them is judged on its own.
+    const listen = (transaction: Y.Transaction) => (touched = touched === null ? touchedBy(transaction) : { ...touched, other: true });
     try {
       this.doc.on('afterTransaction', listen);
       try {

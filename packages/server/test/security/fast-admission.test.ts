@@ -41,6 +41,7 @@ async function job(): Promise<{ name: string; watcher: Client; m: Client }> {
   tick(m.doc, 2);
   await m.settled();
   expect(t.pitboard.admission.judgedDelta).toBe(fast + 1); // the honest tick was judged on what it touched
+  await waitFor(() => readJob(watcher.doc).items[2]!.done, 5000, 'the first tick reaching the watcher');
   return { name, watcher, m };
 }
 
