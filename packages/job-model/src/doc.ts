@@ -42,7 +42,7 @@ const mapJson = (map: Y.Map<unknown>): Record<string, unknown> => {
 };
 
 /** A list entry as JSON; anything but a Y.Map is wrapped so it cannot pass for one (see RawJob). */
-const rawEntry = (entry: unknown): unknown => (entry instanceof Y.Map ? mapJson(entry) : [toJson(entry)]);
+export const rawEntry = (entry: unknown): unknown => (entry instanceof Y.Map ? mapJson(entry) : [toJson(entry)]);
 
 /** Everything in the document as plain JSON, unknown roots and keys included. */
 export function readRaw(doc: Y.Doc): RawJob {

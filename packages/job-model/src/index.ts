@@ -52,6 +52,8 @@ export {
   type Decision
 } from './approvals.js';
 export { itemsLocked } from './qc-lock.js';
+export { touchedBy, type Touched } from './touched.js';
+export { applyDelta, deltaCheckable, deltaOf, mechanicDeltaViolations, type JobDelta } from './delta-check.js';
 export { deriveEvents, isEventMoot, mootFingerprint, overdueKey } from './events.js';
 export { publicView } from './view.js';
 export { PHOTO_ID, PHOTO_TYPES, canAddPhoto, photosArray, recordPhoto } from './photos.js';

@@ -93,7 +93,8 @@ function itemViolations(me: string, before: unknown[], after: unknown[]): Violat
   return [...violations, ...ticks];
 }
 
-function tickViolations(me: string, path: string, before: unknown, after: unknown): Violation[] {
+/** P4 on one item entry (exported for delta-check.ts). */
+export function tickViolations(me: string, path: string, before: unknown, after: unknown): Violation[] {
   if (!isRecord(before) || !isRecord(after)) {
     return sameValue(before, after) ? [] : [{ path, reason: 'only a manager edits items (P4)' }];
   }
@@ -131,7 +132,8 @@ function noteViolations(me: string, before: unknown[], after: unknown[]): Violat
   return violations;
 }
 
-function newNoteViolations(me: string, path: string, note: unknown): Violation[] {
+/** P5 on one new note (exported for delta-check.ts). */
+export function newNoteViolations(me: string, path: string, note: unknown): Violation[] {
   const violations = entryViolations(path, note, NOTE_FIELDS);
   if (!isRecord(note)) return violations;
   if (note.authorId !== me) violations.push({ path: `${path}.authorId`, reason: 'a mechanic writes notes in their own name (P5)' });

@@ -41,7 +41,18 @@ async function open(target: Target, seeded: Seeded, connections: number) {
   }
   let dropped = 0;
   for (const j of jobs) for (const c of j.clients) c.socket.on('close', () => (dropped += 1));
-  return { jobs, opened, dropped: () => dropped, close: () => jobs.forEach((j) => j.clients.forEach((c) => c.close())) };
+  return { jobs, opened, dropped: () => dropped, close: () => jobs.forEach((j) => j.clients.forEach(closeQuietly)) };
+}
+
+/**
+ * Closes a client whose socket may be reconnecting after the server dropped it under overload:
+ * `ws` then reports "closed before the connection was established" as an 'error' event, which
+ * with no listener ended the whole report (it did on a machine at load average 20).
+ */
+function closeQuietly(c: Client) {
+  const ws = (c.socket as unknown as { webSocket?: { on?(event: string, f: () => void): void } }).webSocket;
+  ws?.on?.('error', () => {}); // the client is being thrown away: its socket's last error is not news
+  c.close();
 }
 
 async function offer(target: Target, seeded: Seeded, jobs: { clients: Client[]; ids: string[] }[], rate: number, seconds: number, dropped: () => number): Promise<LoadRow> {

@@ -51,6 +51,8 @@ export interface Pitboard {
   auth: AuthService;
   hocuspocus: Hocuspocus;
   projector: Projector;
+  /** The gate of every write (its counters say how updates were judged). */
+  admission: Admission;
   jobs: JobService;
   /** Lines after intake and customers' decisions (SPEC P10–P12). */
   approvals: ApprovalService;
@@ -178,6 +180,7 @@ export async function createPitboard(config: Config, log: Logger = createLogger(
     auth,
     hocuspocus,
     projector,
+    admission,
     jobs,
     approvals,
     inbox,

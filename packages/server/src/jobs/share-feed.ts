@@ -111,8 +111,14 @@ export class ShareFeed {
   }
 
   publish(facts: JobFacts, row: JobRow): void {
-    this.bus.publish({ t: 'share', jobId: facts.id, view: publicView(facts, row.updatedAt) });
+    // The customer-visible notes are picked once per notes list (a tick keeps the list: see
+    // sync/live-facts.ts), not once per change: on a job with thousands of notes that was most of a tick.
+    let notes = this.visibleNotes.get(facts.notes);
+    if (!notes) this.visibleNotes.set(facts.notes, (notes = publicView(facts, row.updatedAt).notes));
+    this.bus.publish({ t: 'share', jobId: facts.id, view: { ...publicView({ ...facts, notes: [] }, row.updatedAt), notes } });
   }
+
+  private readonly visibleNotes = new WeakMap<JobFacts['notes'], PublicJobView['notes']>();
 
   /** A link of the job was revoked: its open streams end (on every instance). */
   recheck(jobId: string): void {

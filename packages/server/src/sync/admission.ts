@@ -9,21 +9,56 @@
  * never blames one writer for another's change. Trying an update on it costs only that update
  * (copying the document per update was most of the server's time per edit). A refused, malformed
  * or unstored update makes the shadow wrong: it is rebuilt from the live document.
+ *
+ * Judging an update costs what it touched, not the document (issue 15): the structs it added
+ * and the items it deleted say which paths it wrote (job-model `touchedBy`). When those are
+ * only a mechanic's ticks of existing items and notes appended (`deltaOf`), they are checked
+ * alone against the cached state before it (`mechanicDeltaViolations`: P4, P5, P9, the notes
+ * budget) and that cached state is patched. Any other path — a key of `job`, an item added or
+ * removed, a delete other than a tick's, an unknown root, a shared type, a manager's edit —
+ * is judged as before: the whole shadow read and `checkChange` on the two whole states.
  */
-import { checkChange, readRaw, type RawJob, type Writer } from '@pitboard/job-model';
+import {
+  applyDelta,
+  checkChange,
+  deltaCheckable,
+  deltaOf,
+  mechanicDeltaViolations,
+  readRaw,
+  touchedBy,
+  type Writer,
+  type JobDelta,
+  type RawJob,
+  type Touched,
+  type Violation
+} from '@pitboard/job-model';
 import * as Y from 'yjs';
 import { hasRole, jobDocumentRefusal } from '../auth/access.js';
 import { ForbiddenError, refusal } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 import type { Storage } from '../storage/index.js';
 import { isEmptyUpdate } from './clone.js';
-import { checkCounts, insertsContent, sizeError, type JobBudget } from './job-budget.js';
+import { checkCounts, checkNoteCount, insertsContent, sizeError, type JobBudget } from './job-budget.js';
 
 const UNLIMITED: JobBudget = { maxNotes: Infinity, maxItems: Infinity, maxBytes: Infinity };
 
 /** How long an admitted update is kept for rebuilds: Hocuspocus applies it within a few ticks. */
 const IN_FLIGHT_MS = 2000;
 const MIRROR = Symbol('pitboard-mirror');
+
+/** How an update is judged: on what it touched when that is a delta the judge covers, else whole. */
+interface Judge {
+  /** The whole state before and after; throws to refuse. */
+  whole(before: RawJob, after: RawJob): void;
+  /** The state before and the delta; true when judged (throws to refuse), false to judge it whole. */
+  delta(before: RawJob, delta: JobDelta): boolean;
+}
+
+function refuseIf(violations: Violation[]): void {
+  if (violations.length === 0) return;
+  const first = violations[0]!;
+  throw new ForbiddenError(`not allowed to change ${first.path}: ${first.reason}`, 'not_allowed');
+}
 
 class Shadow {
   doc: Y.Doc;
@@ -67,14 +102,20 @@ class Shadow {
     return (this.raw ??= readRaw(this.doc));
   }
 
-  /** Applies `update`; returns the state after it, or throws (the shadow is then rebuilt). */
-  tryUpdate(update: Uint8Array, check: (before: RawJob, after: RawJob) => void, maxBytes = Infinity): RawJob {
+  /** Applies `update` and judges it; throws to refuse (the shadow is then rebuilt). */
+  tryUpdate(update: Uint8Array, judge: Judge, maxBytes = Infinity): void {
     const before = this.current();
+    let touched: Touched | null = null;
+    // One transaction per applied update; were there more, none of them is judged on its own.
+    const listen = (transaction: Y.Transaction) => (touched = touched === null ? touchedBy(transaction) : { ...touched, other: true });
     try {
+      this.doc.on('afterTransaction', listen);
       try {
         Y.applyUpdate(this.doc, update);
       } catch {
         throw refusal('malformed_update');
+      } finally {
+        this.doc.off('afterTransaction', listen);
       }
       // An update whose dependencies the server lacks would be applied later, unchecked.
       if (this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null) {
@@ -86,12 +127,17 @@ class Shadow {
         // Over the budget, only changes that insert nothing (deletions) pass.
         if (this.bytesAtMost > maxBytes && insertsContent(update)) throw sizeError(maxBytes);
       }
-      const after = readRaw(this.doc);
-      check(before, after);
-      this.raw = after;
+      const delta = touched !== null && deltaCheckable(before) ? deltaOf(this.doc, touched) : null;
+      if (delta !== null && judge.delta(before, delta)) {
+        applyDelta(before, delta);
+        this.raw = before;
+      } else {
+        const after = readRaw(this.doc);
+        judge.whole(before, after);
+        this.raw = after;
+      }
       this.inFlight.add(update);
       setTimeout(() => this.inFlight.delete(update), IN_FLIGHT_MS).unref();
-      return after;
     } catch (error) {
       this.rebuild();
       throw error;
@@ -113,6 +159,9 @@ class Shadow {
 
 export class Admission {
   private readonly shadows = new WeakMap<Y.Doc, Shadow>();
+  /** Updates judged on the whole document, and on what they touched only (for tests and benches). */
+  judgedWhole = 0;
+  judgedDelta = 0;
 
   constructor(
     private readonly storage: Storage,
@@ -130,13 +179,19 @@ export class Admission {
     // Synchronous up to the append, so the next update is checked against this one's result.
     shadow.tryUpdate(
       update,
-      (before, after) => {
-        const violations = checkChange(actor, before, after, writer);
-        if (violations.length > 0) {
-          const first = violations[0]!;
-          throw new ForbiddenError(`not allowed to change ${first.path}: ${first.reason}`, 'not_allowed');
+      {
+        whole: (before, after) => {
+          this.judgedWhole += 1;
+          refuseIf(checkChange(actor, before, after, writer));
+          checkCounts(this.budget, before, after);
+        },
+        delta: (before, delta) => {
+          if (actor.role !== 'mechanic' || writer !== 'client') return false; // a manager's edit is judged whole (P2: the shape of everything)
+          this.judgedDelta += 1;
+          refuseIf(mechanicDeltaViolations(actor.id, before, delta));
+          checkNoteCount(this.budget, before, delta);
+          return true;
         }
-        checkCounts(this.budget, before, after);
       },
       this.budget.maxBytes
     );

@@ -4,7 +4,7 @@
  * Changes arriving in one burst are projected once, on the next turn of the event loop.
  */
 import type { afterLoadDocumentPayload, Document, Extension, onChangePayload } from '@hocuspocus/server';
-import { CLOSE_REASONS, closeEvent, readJob, type JobFacts } from '@pitboard/job-model';
+import { CLOSE_REASONS, closeEvent, type JobFacts } from '@pitboard/job-model';
 import * as Y from 'yjs';
 import { jobDocumentRefusal } from '../auth/access.js';
 import { projectJob } from '../jobs/projection.js';
@@ -12,6 +12,7 @@ import type { Logger } from '../log.js';
 import type { JobRow, Storage } from '../storage/index.js';
 import type { ConnectionContext } from './context.js';
 import { jobDocumentName, parseDocumentName } from './documents.js';
+import { LiveFacts } from './live-facts.js';
 import { logRefusal } from './refusal-log.js';
 
 interface Projection {
@@ -40,6 +41,8 @@ export class Projector implements Extension {
   private pendingFlush: Promise<void> | null = null;
   private readonly listeners: JobChangeListener[] = [];
   private readonly batchListeners: JobBatchListener[] = [];
+  /** Each loaded document's facts, re-read only where a change touched them. */
+  readonly facts = new LiveFacts();
 
   constructor(
     private readonly storage: Storage,
@@ -145,7 +148,7 @@ export class Projector implements Extension {
     for (const [name, { document, changed }] of batch) {
       try {
         const stateVector = Y.encodeStateVector(document);
-        const step = await this.prepare(readJob(document), changed);
+        const step = await this.prepare(this.facts.read(document), changed);
         if (step) projected.push({ document, step: { ...step, stateVector } });
       } catch (error) {
         this.log.error('projection failed', { document: name, error });

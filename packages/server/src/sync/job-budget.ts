@@ -5,7 +5,7 @@
  * is stored or sent; one that does not grow what is over budget (ticking an item on a job
  * whose budget was lowered below it) still passes; over `maxBytes`, only deletions pass.
  */
-import type { CloseReasonCode, RawJob } from '@pitboard/job-model';
+import type { CloseReasonCode, JobDelta, RawJob } from '@pitboard/job-model';
 import * as Y from 'yjs';
 import { PitboardError } from '../errors.js';
 
@@ -37,6 +37,14 @@ export function checkCounts(budget: JobBudget, before: RawJob, after: RawJob): v
   }
   if (after.items.length > budget.maxItems && after.items.length > before.items.length) {
     throw new OverBudgetError(`too many items on this job (at most ${budget.maxItems})`, 'too_many_items');
+  }
+}
+
+/** checkCounts for a delta (ticks and appended notes): only the notes can grow. */
+export function checkNoteCount(budget: JobBudget, before: RawJob, delta: JobDelta): void {
+  const after = before.notes.length + delta.notes.length;
+  if (after > budget.maxNotes && delta.notes.length > 0) {
+    throw new OverBudgetError(`too many notes on this job (at most ${budget.maxNotes})`, 'too_many_notes');
   }
 }
 
