@@ -61,7 +61,7 @@ describe('API: the workshop day', () => {
   it('PATCH /api/jobs/:id: a manager edits bike, description and the promised time (null clears it)', async () => {
     const { id } = await newJob();
     const r = await patch(boss.token, `/api/jobs/${id}`, { bike: ' Kona Sutra LTD ', description: 'Full service', promisedAt: '2099-06-01T09:00:00Z' });
-    expect(r).toEqual({ status: 200, body: { id, bike: 'Kona Sutra LTD', description: 'Full service', promisedAt: '2099-06-01T09:00:00.000Z' } });
+    expect(r).toEqual({ status: 200, body: { id, bike: 'Kona Sutra LTD', description: 'Full service', promisedAt: '2099-06-01T09:00:00.000Z', serial: '', customerPhone: '' } });
     expect(await row(id)).toMatchObject({ bike: 'Kona Sutra LTD', promisedAt: '2099-06-01T09:00:00.000Z' });
     expect((await patch(boss.token, `/api/jobs/${id}`, { promisedAt: null })).body.promisedAt).toBeNull();
     expect((await view(id)).promisedAt).toBeNull();

@@ -188,7 +188,9 @@ describe('a job as a file', () => {
 /** A staff view of `GET /api/jobs/:id` without what the server adds to the facts. */
 function factsOf(view: Record<string, unknown>): Record<string, unknown> {
   const facts = { ...view };
-  for (const derived of ['status', 'progress', 'updatedAt', 'statusSince']) delete facts[derived];
+  for (const derived of ['status', 'progress', 'updatedAt', 'statusSince', 'total', 'overdue', 'clockedSeconds']) delete facts[derived];
+  // The job view says `promisedAt: null` for no promise; the facts leave it out.
+  if (facts.promisedAt === null) delete facts.promisedAt;
   return facts;
 }
 

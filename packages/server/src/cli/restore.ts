@@ -8,7 +8,9 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Config } from '../config.js';
 
-const NEEDED_TABLES = ['users', 'jobs', 'documents', 'schema_migrations'];
+const NEEDED_TABLES = ['users', 'jobs', 'documents'];
+/** The migrations' record: Kysely's since the Migrator came (storage/migrate.ts), the earlier runner's before. */
+const MIGRATION_RECORDS = ['kysely_migration', 'schema_migrations'];
 
 export async function restoreBackup(config: Config, file: string | undefined, usage: string): Promise<number> {
   if (!file) {
@@ -54,6 +56,7 @@ function missingTables(file: string): string | null {
     db = new Database(file, { readonly: true, fileMustExist: true });
     const names = new Set((db.prepare(`select name from sqlite_master where type = 'table'`).all() as { name: string }[]).map((r) => r.name));
     const missing = NEEDED_TABLES.filter((t) => !names.has(t));
+    if (!MIGRATION_RECORDS.some((t) => names.has(t))) missing.push(MIGRATION_RECORDS[0]!);
     return missing.length ? `it has no ${missing.join(', ')} table${missing.length === 1 ? '' : 's'}` : null;
   } catch {
     return 'it is not a SQLite database';
