@@ -217,7 +217,7 @@ export interface PublicJobView {
   /** W4: a part is awaited; `expectedAt` the latest expected date among those (null when any has none). */
   waitingForPart: { expectedAt: string | null } | null;
   /** What happened, as the customer may read it (SPEC T2). */
-  timeline: { at: string; kind: string; text?: string }[];
+  timeline: { at: string; kind: string; text?: string; price?: number }[];
 }
 
 /** An approval line as the customer sees it (V2). `photoIds`: customer-visible photos of the line (photos fill it). */
