@@ -67,7 +67,24 @@ export interface NotificationStore {
   pruneNotifications(readBefore: string): Promise<number>;
 }
 
-function toNotification(r: Selectable<NotificationsTable>): NotificationRow {
+/** A new, unread notification's row with its place `seq` in the change order. */
+export function newNotificationRow(n: NewNotification, seq: number): NotificationsTable {
+  return {
+    id: crypto.randomUUID(),
+    seq,
+    user_id: n.userId,
+    job_id: n.jobId,
+    kind: n.kind,
+    event_key: n.eventKey,
+    title: n.title,
+    body: n.body,
+    created_at: n.createdAt,
+    read_at: null,
+    resolved_at: null
+  };
+}
+
+export function toNotification(r: Selectable<NotificationsTable>): NotificationRow {
   return {
     id: r.id,
     seq: Number(r.seq),
@@ -103,19 +120,7 @@ export function notificationStore(db: Kysely<Database>, dialect: Dialect): Notif
           continue;
         }
       }
-      const row: NotificationsTable = {
-        id: crypto.randomUUID(),
-        seq,
-        user_id: n.userId,
-        job_id: n.jobId,
-        kind: n.kind,
-        event_key: n.eventKey,
-        title: n.title,
-        body: n.body,
-        created_at: n.createdAt,
-        read_at: null,
-        resolved_at: null
-      };
+      const row = newNotificationRow(n, seq);
       const inserted = await q.insertNotification.run(trx, [row.id, seq, row.user_id, row.job_id, row.kind, row.event_key, row.title, row.body, row.created_at]);
       if (Number(inserted.numAffectedRows ?? 0) > 0) stored.push(toNotification(row));
     }

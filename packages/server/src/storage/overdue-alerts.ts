@@ -4,26 +4,10 @@
  * promised time) is inserted in the same transaction as the managers' notifications, so two
  * instances scanning at once, or a restart in between, still tell each manager once.
  */
-import type { Kysely, Selectable } from 'kysely';
-import type { Database, NotificationsTable } from './schema.js';
+import type { Kysely } from 'kysely';
+import { newNotificationRow, toNotification, type NewNotification, type NotificationRow } from './notifications.js';
+import type { Database } from './schema.js';
 
-// The notification shapes of storage.ts, spelled out here: storage.ts names this interface, so
-// importing from it would make a cycle. Structurally the same types.
-interface NewNotification {
-  userId: string;
-  jobId: string;
-  kind: string;
-  eventKey: string;
-  title: string;
-  body: string;
-  createdAt: string;
-}
-interface NotificationRow extends NewNotification {
-  id: string;
-  seq: number;
-  readAt: string | null;
-  resolvedAt: string | null;
-}
 
 export interface OverdueJob {
   jobId: string;
@@ -86,26 +70,14 @@ export class KyselyOverdueAlerts implements OverdueAlerts {
           .where('name', '=', 'notification_seq')
           .returning('value')
           .executeTakeFirstOrThrow();
-        const row: Selectable<NotificationsTable> = {
-          id: crypto.randomUUID(),
-          seq: Number(counter.value),
-          user_id: n.userId,
-          job_id: n.jobId,
-          kind: n.kind,
-          event_key: n.eventKey,
-          title: n.title,
-          body: n.body,
-          created_at: n.createdAt,
-          read_at: null,
-          resolved_at: null
-        };
+        const row = newNotificationRow(n, Number(counter.value));
         const inserted = await trx
           .insertInto('notifications')
           .values(row)
           .onConflict((oc) => oc.columns(['user_id', 'job_id', 'event_key']).doNothing())
           .executeTakeFirst();
         if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) {
-          stored.push({ id: row.id, seq: row.seq, userId: row.user_id, jobId: row.job_id, kind: row.kind, eventKey: row.event_key, title: row.title, body: row.body, createdAt: row.created_at, readAt: null, resolvedAt: null });
+          stored.push(toNotification(row));
         }
       }
       return stored;
