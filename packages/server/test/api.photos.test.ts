@@ -136,7 +136,7 @@ describe(`photos API (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
     const broken = (await phoneJpeg()).slice(0, 200);
     expect((await uploadPhoto(t.url, mechanic.token, job.id, broken)).status).toBe(400);
     expect((await uploadPhoto(t.url, mechanic.token, job.id, await pngImage(), { type: 'image/png', query: '?visibility=everyone' })).status).toBe(400);
-    expect((await uploadPhoto(t.url, mechanic.token, job.id, await pngImage(), { type: 'image/png', query: '?itemId=nope' })).status).toBe(400);
+    expect((await uploadPhoto(t.url, mechanic.token, job.id, await pngImage(), { type: 'image/png', query: '?itemId=nope' })).status).toBe(409);
     expect((await uploadPhoto(t.url, mechanic.token, job.id, await pngImage(), { type: 'image/png', key: '../../x' })).status).toBe(400);
     expect(await photosOf(job.id)).toEqual([]);
     expect(await t.pitboard.storage.photos.countPhotos(job.id)).toBe(0);

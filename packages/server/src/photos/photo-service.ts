@@ -60,8 +60,10 @@ export class PhotoService {
     const existing = await this.storage.photos.getPhoto(id);
     if (existing) return { id: await this.retried(actor, existing, input.jobId), created: false };
     const facts = await this.jobs.facts(job.id);
+    // 409, not 400: a photo taken offline of an item proposed offline can arrive before the
+    // document change that adds the item; the phone's queue tries again later (docs/api.md).
     if (input.itemId !== null && !facts.items.some((i) => i.id === input.itemId)) {
-      throw new BadRequestError('itemId is not an item of this job');
+      throw new ConflictError('itemId is not an item of this job (yet): the change that adds it may still be on its way');
     }
     if ((await this.storage.photos.countPhotos(job.id)) >= this.limits.maxPerJob) {
       throw new TooLargeError(`this job already has ${this.limits.maxPerJob} photos, the most it may hold`);

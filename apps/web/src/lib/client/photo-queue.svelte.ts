@@ -22,8 +22,12 @@ export interface QueuedPhoto {
 
 type PhotoDb = Dexie & { photos: EntityTable<QueuedPhoto, 'id'> };
 
-/** Answers that will not change on a retry: the photo stays, marked, for the user to remove. */
-const FINAL = new Set([400, 403, 404, 409, 413, 415]);
+/**
+ * Answers that will not change on a retry: the photo stays, marked, for the user to remove. Not
+ * 409: the item the photo shows may be proposed offline too, and its document change can reach the
+ * server after the upload is tried ("not an item of this job (yet)"); a later try succeeds.
+ */
+const FINAL = new Set([400, 403, 404, 413, 415]);
 const MAX_BACKOFF_MS = 60_000;
 
 export class PhotoQueue {
@@ -142,7 +146,7 @@ export class PhotoQueue {
       await this.db.photos.update(photo.id, { error: body.error ?? `the server refused it (HTTP ${res.status})` });
       return 'done';
     }
-    return 'retry'; // 401 (signed out), 429, 5xx: later
+    return 'retry'; // 401 (signed out), 409 (its item not on the server yet), 429, 5xx: later
   }
 }
 

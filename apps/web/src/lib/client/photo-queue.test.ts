@@ -90,6 +90,24 @@ describe('photo queue', () => {
     expect(await tab.db.photos.count()).toBe(0);
     await tab.stop();
   });
+
+  it('keeps waiting (not refused) when its item is not on the server yet: a line proposed offline may arrive after the photo', async () => {
+    const answers: number[] = [];
+    const tab = new PhotoQueue(mechanicId, async (url, init) => {
+      const res = await network(0)(url, init);
+      answers.push(res.status);
+      return res;
+    });
+    const id = await tab.add({ jobId, itemId: 'proposed-offline-1', visibility: 'customer', blob: await jpeg() });
+    await tab.idle();
+    expect(answers).toEqual([409]);
+    const [kept] = await tab.db.photos.toArray();
+    expect(kept?.id).toBe(id);
+    expect(kept?.error).toBeUndefined();
+    expect(tab.waiting).toBe(1);
+    await tab.remove(id);
+    await tab.stop();
+  });
 });
 
 async function vi_until(cond: () => Promise<boolean>, ms = 5000): Promise<void> {
