@@ -42,7 +42,7 @@ describe('find', () => {
     const dialog = board.getByRole('dialog');
     // As journeys.e2e.ts: an empty submit first, so the dialog is known to be live.
     await dialog.getByRole('button', { name: 'Create job' }).click();
-    await expect.poll(() => dialog.textContent(), poll).toContain('Enter the bike');
+    await expect.poll(() => dialog.textContent(), poll).toContain('Bike is required');
     await dialog.getByLabel('Bike').fill('Gazelle Ultimate');
     await dialog.getByLabel('Customer name').fill('Noor Visser');
     // A phone the model refuses is explained in plain words, and nothing is created.
