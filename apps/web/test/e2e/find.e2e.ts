@@ -49,7 +49,7 @@ describe('find', () => {
     await dialog.getByLabel('Customer phone').fill('call me');
     await dialog.getByRole('button', { name: '+ Puncture' }).click();
     await dialog.getByRole('button', { name: 'Create job' }).click();
-    await expect.poll(() => dialog.textContent(), poll).toContain('Enter a phone number');
+    await expect.poll(() => dialog.textContent(), poll).toContain('Customer phone must be a phone number');
     await dialog.getByLabel('Customer phone').fill('06 1234 5678');
     await dialog.getByLabel('Frame serial number').fill('GZ-4410-77');
     await dialog.getByRole('button', { name: 'Create job' }).click();

@@ -45,7 +45,7 @@ export const JOB_EDIT_FIELDS = {
     v.pipe(
       v.string('customerPhone must be a string'),
       v.maxLength(40, 'customerPhone must be at most 40 characters'),
-      v.check(obeys(checkPhone), 'customerPhone must be a phone number: digits, spaces and + - ( ) only, at least 3 digits')
+      v.check(obeys(checkPhone), 'customer phone must be a phone number: digits, spaces and + - ( ) only, at least 3 digits')
     )
   )
 };
