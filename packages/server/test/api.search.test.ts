@@ -62,7 +62,7 @@ describe('API: intake facts and search', () => {
   it('POST /api/jobs: a bad phone or serial is 400 and creates nothing', async () => {
     const before = (await api(t.url, manager.token).get('/api/jobs')).body.length;
     for (const [extra, error] of [
-      [{ customerPhone: 'ring me' }, /customerPhone must be a phone number/],
+      [{ customerPhone: 'ring me' }, /customer phone must be a phone number/],
       [{ customerPhone: 612345 }, /customerPhone must be a string/],
       [{ serial: 'x'.repeat(65) }, /serial must be at most 64/]
     ] as const) {
