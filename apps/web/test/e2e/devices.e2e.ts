@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { DEMO, phone, signIn, type App, useApp } from './harness.js';
-import { apiAs, pendingCount, setOffline, shot, syncText, until, waitForServiceWorker, type Api, type JobView } from './offline-helpers.js';
+import { DEMO, phone, signIn, type App } from './harness.js';
+import { useDemoShop, pendingCount, setOffline, shot, syncText, until, waitForServiceWorker, type Api, type JobView } from './offline-helpers.js';
 
 describe('one mechanic, two devices', () => {
   let app: App;
@@ -14,12 +14,7 @@ describe('one mechanic, two devices', () => {
   let manager: Api;
   let mechanic: Api;
 
-  useApp(async (a, b) => {
-    app = a;
-    browser = b;
-    manager = await apiAs(app, DEMO.manager);
-    mechanic = await apiAs(app, DEMO.mechanic);
-  });
+  useDemoShop((shop) => void ({ app, browser, manager, mechanic } = shop));
 
   it('edits on one device appear live on the other; offline edits on both merge', async () => {
     const { id } = await manager.post<{ id: string }>('/api/jobs', {

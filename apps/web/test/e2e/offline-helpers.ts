@@ -17,8 +17,8 @@ export interface DemoShop {
 }
 
 /** Starts the app and a browser for the suite (harness `useApp`), signs in the demo manager and mechanic, hands them to `ready`. */
-export function useDemoShop(ready: (shop: DemoShop) => void): void {
-  useApp(async (app, browser) => ready({ app, browser, manager: await apiAs(app, DEMO.manager), mechanic: await apiAs(app, DEMO.mechanic) }));
+export function useDemoShop(ready: (shop: DemoShop) => void, env: Record<string, string> = {}): void {
+  useApp(async (app, browser) => ready({ app, browser, manager: await apiAs(app, DEMO.manager), mechanic: await apiAs(app, DEMO.mechanic) }), env);
 }
 
 /** Signs in through the JSON API and calls it with the bearer token. */

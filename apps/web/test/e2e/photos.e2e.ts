@@ -8,8 +8,8 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import path from 'node:path';
-import { DEMO, artifacts, phone, signIn, type App, useApp } from './harness.js';
-import { apiAs, setOffline, shot, until, waitForServiceWorker, type Api } from './offline-helpers.js';
+import { DEMO, artifacts, phone, signIn, type App } from './harness.js';
+import { useDemoShop, setOffline, shot, until, waitForServiceWorker, type Api } from './offline-helpers.js';
 
 interface PhotoView {
   id: string;
@@ -40,12 +40,7 @@ describe('photos', () => {
   let manager: Api;
   let mechanic: Api;
 
-  useApp(async (a, b) => {
-    app = a;
-    browser = b;
-    manager = await apiAs(app, DEMO.manager);
-    mechanic = await apiAs(app, DEMO.mechanic);
-  });
+  useDemoShop((shop) => void ({ app, browser, manager, mechanic } = shop));
 
   it('a photo taken offline waits on the phone across a reload, uploads once online, and only the customer one reaches the share page', async () => {
     const created = await manager.post<{ id: string; shareUrl: string }>('/api/jobs', {

@@ -8,8 +8,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { DEMO, phone, signIn, type App, useApp } from './harness.js';
-import { apiAs, setOffline, shot, syncText, until, waitForServiceWorker, type Api } from './offline-helpers.js';
+import { DEMO, phone, signIn, type App } from './harness.js';
+import { useDemoShop, setOffline, shot, syncText, until, waitForServiceWorker, type Api } from './offline-helpers.js';
 
 const HOUR = 3_600_000;
 
@@ -19,12 +19,7 @@ describe('the workshop day', () => {
   let manager: Api;
   let mechanic: Api;
 
-  useApp(async (a, b) => {
-    app = a;
-    browser = b;
-    manager = await apiAs(app, DEMO.manager);
-    mechanic = await apiAs(app, DEMO.mechanic);
-  }, { OVERDUE_CHECK_MS: '500' });
+  useDemoShop((shop) => void ({ app, browser, manager, mechanic } = shop), { OVERDUE_CHECK_MS: '500' });
 
   const newJob = (bike: string, promisedAt: string) =>
     manager.post<{ id: string; number: number; shareUrl: string }>('/api/jobs', { bike, customer: { name: 'Dana Day' }, items: ['Brake pads', 'Bleed brakes'], mechanicId: mechanic.user.id, promisedAt });
